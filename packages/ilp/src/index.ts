@@ -1,0 +1,10 @@
+export {
+  OerReader,
+  OerWriter,
+  OerDecodeError,
+  MAX_UINT64,
+  lengthPrefixSize,
+  varUIntSize,
+  varUIntContentSize,
+  varOctetStringSize,
+} from './oer';

@@ -1,0 +1,2 @@
+// Public API of this package. Nothing is exported yet.
+export {};

@@ -1,2 +1,7 @@
-// Filled in by the foundation work: prepares the migrated template database once per jest run.
-export default async function globalSetup(): Promise<void> {}
+import { ensureTemplateDatabase, usePglite } from './test-database';
+
+/** Runs once per jest run: builds the migrated template every test database is copied from. */
+export default async function globalSetup(): Promise<void> {
+  if (usePglite) return;
+  await ensureTemplateDatabase();
+}

@@ -16,7 +16,9 @@ export function printFigures(figures: BenchFigure[]): void {
   const width = Math.max(...figures.map((figure) => figure.label.length), 10);
   for (const figure of figures) {
     const value = figure.value >= 100 ? Math.round(figure.value).toLocaleString('en-US') : figure.value.toFixed(2);
-    console.log(`${figure.label.padEnd(width)}  ${value.padStart(12)} ${figure.unit}${figure.note ? `  (${figure.note})` : ''}`);
+    console.log(
+      `${figure.label.padEnd(width)}  ${value.padStart(12)} ${figure.unit}${figure.note ? `  (${figure.note})` : ''}`,
+    );
   }
 }
 

@@ -1,0 +1,175 @@
+import { isAbsolute, resolve } from 'node:path';
+
+export const SERVICE_NAMES = ['auth', 'resource', 'connector', 'admin'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export interface SluiceSecrets {
+  adminApiSecret: string;
+  idpSecret: string;
+  streamSecret: string;
+  webhookSecret: string;
+}
+
+export interface SluiceConfig {
+  nodeEnv: string;
+  /** A `postgres://` URL, or `pglite://memory` / `pglite://<dir>` for the embedded database. */
+  databaseUrl: string;
+  dataDir: string;
+  services: ServiceName[];
+  ports: {
+    openPayments: number;
+    admin: number;
+    connector: number;
+    auth: number;
+    authIntrospection: number;
+    authInteraction: number;
+  };
+  /** Public base URLs; undefined means `http://localhost:<bound port>`, known once listening. */
+  openPaymentsUrl?: string;
+  authServerUrl?: string;
+  authInteractionUrl?: string;
+  ilpAddress: string;
+  logLevel: LogLevel;
+  /** Secrets given in the environment; missing ones are generated and kept in DATA_DIR (not in production). */
+  secrets: Partial<SluiceSecrets>;
+  /** Bound on how long shutdown waits for in-flight requests. */
+  shutdownTimeoutMs: number;
+}
+
+/** One bad configuration value. The message names the variable so an operator can fix it at once. */
+export class ConfigError extends Error {
+  readonly code = 'INVALID_CONFIG';
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Environment = Record<string, string | undefined>;
+
+const ILP_ADDRESS_PATTERN = /^(g|private|example|peer|self|test[1-3]?|local)([.][a-zA-Z0-9_~-]+)+$/;
+
+function readPort(env: Environment, variable: string, fallback: number): number {
+  const raw = env[variable];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) > 65535) {
+    throw new ConfigError(variable, `expected a TCP port number (0-65535), got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function readPositiveInteger(env: Environment, variable: string, fallback: number): number {
+  const raw = env[variable];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) <= 0)
+    throw new ConfigError(variable, `expected a positive integer, got "${raw}"`);
+  return Number(raw);
+}
+
+function readUrl(env: Environment, variable: string): string | undefined {
+  const raw = env[variable];
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(variable, `expected an absolute http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(variable, `expected an http(s) URL, got "${raw}"`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+function readDatabaseUrl(env: Environment, dataDir: string): string {
+  const raw = env.DATABASE_URL;
+  if (raw === undefined || raw === '') return `pglite://${resolve(dataDir, 'pgdata')}`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(
+      'DATABASE_URL',
+      `expected postgres://user@host:port/database or pglite://memory, got "${raw}"`,
+    );
+  }
+  if (url.protocol === 'postgres:' || url.protocol === 'postgresql:') {
+    if (!url.hostname || url.pathname.length <= 1) {
+      throw new ConfigError('DATABASE_URL', `a postgres URL needs a host and a database name, got "${raw}"`);
+    }
+    return raw;
+  }
+  if (url.protocol === 'pglite:') return raw;
+  throw new ConfigError('DATABASE_URL', `unsupported scheme "${url.protocol}" (use postgres:// or pglite://)`);
+}
+
+export function parseServices(value: string | undefined): ServiceName[] {
+  if (value === undefined || value.trim() === '' || value.trim() === 'all') return [...SERVICE_NAMES];
+  const names = value.split(',').map((name) => name.trim());
+  for (const name of names) {
+    if (!(SERVICE_NAMES as readonly string[]).includes(name)) {
+      throw new ConfigError('--services', `unknown service "${name}" (known: ${SERVICE_NAMES.join(', ')})`);
+    }
+  }
+  return [...new Set(names as ServiceName[])];
+}
+
+/** Reads and validates the configuration from environment variables; throws ConfigError on the first bad value. */
+export function loadConfig(env: Environment = process.env, options: { services?: string } = {}): SluiceConfig {
+  const nodeEnv = env.NODE_ENV || 'development';
+  const dataDir = resolve(env.DATA_DIR || './data');
+  const ilpAddress = env.ILP_ADDRESS || 'test.sluice';
+  if (!ILP_ADDRESS_PATTERN.test(ilpAddress) || ilpAddress.length > 1023) {
+    throw new ConfigError('ILP_ADDRESS', `not a valid ILP address: "${ilpAddress}"`);
+  }
+  const logLevel = (env.LOG_LEVEL || 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
+  }
+  const secrets: Partial<SluiceSecrets> = {
+    adminApiSecret: env.ADMIN_API_SECRET || undefined,
+    idpSecret: env.IDP_SECRET || undefined,
+    streamSecret: env.STREAM_SECRET || undefined,
+    webhookSecret: env.WEBHOOK_SECRET || undefined,
+  };
+  if (secrets.streamSecret !== undefined && Buffer.from(secrets.streamSecret, 'base64').length !== 32) {
+    throw new ConfigError('STREAM_SECRET', 'expected 32 bytes in base64');
+  }
+  if (nodeEnv === 'production') {
+    const required: [keyof SluiceSecrets, string][] = [
+      ['adminApiSecret', 'ADMIN_API_SECRET'],
+      ['idpSecret', 'IDP_SECRET'],
+      ['streamSecret', 'STREAM_SECRET'],
+    ];
+    for (const [key, variable] of required) {
+      if (!secrets[key]) throw new ConfigError(variable, 'required when NODE_ENV=production');
+    }
+  }
+  return {
+    nodeEnv,
+    databaseUrl: readDatabaseUrl(env, dataDir),
+    dataDir: isAbsolute(dataDir) ? dataDir : resolve(dataDir),
+    services: parseServices(options.services ?? env.SLUICE_SERVICES),
+    ports: {
+      openPayments: readPort(env, 'OPEN_PAYMENTS_PORT', 3000),
+      admin: readPort(env, 'ADMIN_PORT', 3001),
+      connector: readPort(env, 'CONNECTOR_PORT', 3002),
+      auth: readPort(env, 'AUTH_PORT', 3006),
+      authIntrospection: readPort(env, 'AUTH_INTROSPECTION_PORT', 3007),
+      authInteraction: readPort(env, 'AUTH_INTERACTION_PORT', 3009),
+    },
+    openPaymentsUrl: readUrl(env, 'OPEN_PAYMENTS_URL'),
+    authServerUrl: readUrl(env, 'AUTH_SERVER_URL'),
+    authInteractionUrl: readUrl(env, 'AUTH_INTERACTION_URL'),
+    ilpAddress,
+    logLevel,
+    secrets,
+    shutdownTimeoutMs: readPositiveInteger(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),
+  };
+}

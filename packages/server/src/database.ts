@@ -1,0 +1,68 @@
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import knexFactory, { type Knex } from 'knex';
+import ClientPgLite from 'knex-pglite';
+import pg from 'pg';
+
+/** Where the one migration history for the one database lives (the same from src/ and dist/). */
+export const MIGRATIONS_DIRECTORY = resolve(__dirname, '../../../migrations');
+
+const INT8_OID = 20;
+
+// bigint columns hold money and counters: both drivers hand them to us as JS bigint, never as a lossy number or a string.
+pg.types.setTypeParser(INT8_OID, (value: string) => BigInt(value));
+
+export interface Database {
+  knex: Knex;
+  /** Which engine is underneath; only for logs and diagnostics, never for branching. */
+  kind: 'postgres' | 'pglite';
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** Connections in the pool for a PostgreSQL server (PGlite always has exactly one). */
+  poolSize?: number;
+}
+
+/** The connection factory: the only place that knows whether a PostgreSQL server or embedded PGlite is underneath. */
+export async function openDatabase(databaseUrl: string, options: OpenDatabaseOptions = {}): Promise<Database> {
+  if (databaseUrl.startsWith('pglite:')) {
+    const location = databaseUrl.slice('pglite://'.length);
+    const dataDir = location === '' || location === 'memory' ? undefined : resolve(location);
+    if (dataDir) await mkdir(dataDir, { recursive: true });
+    const pglite = new PGlite(dataDir, { parsers: { [INT8_OID]: (value: string) => BigInt(value) } });
+    await pglite.waitReady;
+    const knex = knexFactory({
+      client: ClientPgLite as unknown as typeof Knex.Client,
+      dialect: 'postgres',
+      connection: () => ({ pglite }) as object,
+    } as Knex.Config);
+    let closing: Promise<void> | undefined;
+    return {
+      knex,
+      kind: 'pglite',
+      close: () =>
+        (closing ??= (async () => {
+          await knex.destroy();
+          if (!pglite.closed) await pglite.close();
+        })()),
+    };
+  }
+  const knex = knexFactory({
+    client: 'pg',
+    connection: databaseUrl,
+    pool: { min: 0, max: options.poolSize ?? 10 },
+  });
+  await knex.raw('select 1');
+  let closing: Promise<void> | undefined;
+  return { knex, kind: 'postgres', close: () => (closing ??= knex.destroy()) };
+}
+
+export async function migrateDatabase(knex: Knex): Promise<string[]> {
+  const [, applied] = (await knex.migrate.latest({
+    directory: MIGRATIONS_DIRECTORY,
+    loadExtensions: ['.js'],
+  })) as [number, string[]];
+  return applied;
+}

@@ -1,0 +1,69 @@
+import { ConfigError, loadConfig, parseServices } from '@sluice/server';
+
+describe('loadConfig', () => {
+  it('uses the documented defaults with an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.ports).toEqual({
+      openPayments: 3000,
+      admin: 3001,
+      connector: 3002,
+      auth: 3006,
+      authIntrospection: 3007,
+      authInteraction: 3009,
+    });
+    expect(config.databaseUrl).toMatch(/^pglite:\/\/.*\/data\/pgdata$/);
+    expect(config.ilpAddress).toBe('test.sluice');
+    expect(config.logLevel).toBe('info');
+    expect(config.services).toEqual(['auth', 'resource', 'connector', 'admin']);
+    expect(config.openPaymentsUrl).toBeUndefined();
+  });
+
+  it.each([
+    ['ADMIN_PORT', 'abc'],
+    ['OPEN_PAYMENTS_PORT', '70000'],
+    ['AUTH_PORT', '-1'],
+    ['DATABASE_URL', 'not a url'],
+    ['DATABASE_URL', 'mysql://localhost/db'],
+    ['DATABASE_URL', 'postgres://localhost'],
+    ['OPEN_PAYMENTS_URL', 'ftp://example.com'],
+    ['ILP_ADDRESS', 'not an address'],
+    ['LOG_LEVEL', 'loud'],
+    ['STREAM_SECRET', 'c2hvcnQ='],
+    ['SHUTDOWN_TIMEOUT_MS', '0'],
+  ])('refuses %s=%s with an error naming the variable', (variable, value) => {
+    let caught: unknown;
+    try {
+      loadConfig({ [variable]: value });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).variable).toBe(variable);
+    expect((caught as ConfigError).message).toMatch(new RegExp(`^${variable}: `));
+  });
+
+  it('requires the secrets in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ADMIN_API_SECRET: required/);
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      ADMIN_API_SECRET: 'a',
+      IDP_SECRET: 'b',
+      STREAM_SECRET: Buffer.alloc(32, 1).toString('base64'),
+    });
+    expect(config.secrets.adminApiSecret).toBe('a');
+  });
+
+  it('accepts postgres and pglite URLs and strips trailing slashes from public URLs', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db' }).databaseUrl).toBe('postgres://u@h:5432/db');
+    expect(loadConfig({ DATABASE_URL: 'pglite://memory' }).databaseUrl).toBe('pglite://memory');
+    expect(loadConfig({ OPEN_PAYMENTS_URL: 'https://wallet.example/' }).openPaymentsUrl).toBe('https://wallet.example');
+  });
+});
+
+describe('parseServices', () => {
+  it('selects any subset and refuses unknown names', () => {
+    expect(parseServices('auth,resource')).toEqual(['auth', 'resource']);
+    expect(parseServices('all')).toEqual(['auth', 'resource', 'connector', 'admin']);
+    expect(() => parseServices('auth,payments')).toThrow(ConfigError);
+  });
+});

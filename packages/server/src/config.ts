@@ -31,6 +31,12 @@ export interface SluiceConfig {
   openPaymentsUrl?: string;
   authServerUrl?: string;
   authInteractionUrl?: string;
+  /** Where the resource server introspects tokens when auth runs in another process; unset = in-process call. */
+  authIntrospectionUrl?: string;
+  /** The wallet operator's identity provider for consent; unset = the built-in consent page (refused in production). */
+  identityServerUrl?: string;
+  /** Where webhook events are POSTed; unset = events are only kept in the event log. */
+  webhookUrl?: string;
   ilpAddress: string;
   logLevel: LogLevel;
   /** Secrets given in the environment; missing ones are generated and kept in DATA_DIR (not in production). */
@@ -167,6 +173,9 @@ export function loadConfig(env: Environment = process.env, options: { services?:
     openPaymentsUrl: readUrl(env, 'OPEN_PAYMENTS_URL'),
     authServerUrl: readUrl(env, 'AUTH_SERVER_URL'),
     authInteractionUrl: readUrl(env, 'AUTH_INTERACTION_URL'),
+    authIntrospectionUrl: readUrl(env, 'AUTH_INTROSPECTION_URL'),
+    identityServerUrl: readUrl(env, 'IDENTITY_SERVER_URL'),
+    webhookUrl: readUrl(env, 'WEBHOOK_URL'),
     ilpAddress,
     logLevel,
     secrets,

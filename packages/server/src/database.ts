@@ -59,10 +59,28 @@ export async function openDatabase(databaseUrl: string, options: OpenDatabaseOpt
   return { knex, kind: 'postgres', close: () => (closing ??= knex.destroy()) };
 }
 
-export async function migrateDatabase(knex: Knex): Promise<string[]> {
-  const [, applied] = (await knex.migrate.latest({
-    directory: MIGRATIONS_DIRECTORY,
-    loadExtensions: ['.js'],
-  })) as [number, string[]];
-  return applied;
+/**
+ * Applies pending migrations. Several service processes may start at once on one database (docker-compose runs one per
+ * service): a process that finds the migration lock held, or loses the race to create knex's own tables, waits and
+ * tries again instead of failing.
+ */
+export async function migrateDatabase(
+  knex: Knex,
+  options: { attempts?: number; retryDelayMs?: number } = {},
+): Promise<string[]> {
+  const attempts = options.attempts ?? 60;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const [, applied] = (await knex.migrate.latest({
+        directory: MIGRATIONS_DIRECTORY,
+        loadExtensions: ['.js'],
+      })) as [number, string[]];
+      return applied;
+    } catch (error) {
+      const { name, code } = error as { name?: string; code?: string };
+      const racing = name === 'MigrationLocked' || code === '42P07' || code === '23505';
+      if (!racing || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs ?? 500));
+    }
+  }
 }

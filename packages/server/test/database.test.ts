@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import { migrateDatabase, openDatabase } from '@sluice/server';
+import { usePglite } from '../../../test-support';
+import { databaseUrlFor, openAdminConnection } from '../../../test-support/test-database';
+
+// Several service processes migrating one PostgreSQL database at once is a PostgreSQL-server scenario; PGlite is
+// single-process by design.
+const onPostgres = usePglite ? it.skip : it;
+
+describe('migrateDatabase', () => {
+  onPostgres('lets several processes migrate one fresh database at once', async () => {
+    const name = `sluice_test_migrate_${randomBytes(4).toString('hex')}`;
+    const admin = await openAdminConnection();
+    await admin.knex.raw(`CREATE DATABASE "${name}"`);
+    const databases = await Promise.all([1, 2, 3].map(() => openDatabase(databaseUrlFor(name), { poolSize: 2 })));
+    try {
+      const applied = await Promise.all(
+        databases.map((database) => migrateDatabase(database.knex, { retryDelayMs: 50 })),
+      );
+      // Exactly one of them applied the migrations; the others found them done.
+      expect(applied.filter((list) => list.length > 0)).toHaveLength(1);
+      const tables = await databases[0].knex.raw(
+        "SELECT 1 FROM information_schema.tables WHERE table_name = 'sluice_instance'",
+      );
+      expect(tables.rows).toHaveLength(1);
+    } finally {
+      await Promise.all(databases.map((database) => database.close()));
+      await admin.knex.raw(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.close();
+    }
+  });
+
+  it('gives bigint columns back as JS bigint', async () => {
+    const database = await openDatabase('pglite://memory');
+    try {
+      const result = await database.knex.raw(
+        'SELECT 18446744073709551615::numeric AS big, 9223372036854775807::int8 AS max',
+      );
+      expect(result.rows[0].max).toBe(9223372036854775807n);
+      expect(String(result.rows[0].big)).toBe('18446744073709551615');
+    } finally {
+      await database.close();
+    }
+  });
+});

@@ -4,10 +4,10 @@
 const MAX_UINT64 = 0xffff_ffff_ffff_ffffn;
 
 export class OerDecodeError extends Error {
-  readonly code = "OER_DECODE_ERROR";
+  readonly code = 'OER_DECODE_ERROR';
   constructor(message: string) {
     super(message);
-    this.name = "OerDecodeError";
+    this.name = 'OerDecodeError';
   }
 }
 
@@ -54,24 +54,20 @@ export class OerWriter {
 
   private ensure(bytes: number): void {
     if (this.offset + bytes <= this.buffer.length) return;
-    const grown = Buffer.allocUnsafe(
-      Math.max(this.buffer.length * 2, this.offset + bytes),
-    );
+    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.offset + bytes));
     this.buffer.copy(grown, 0, 0, this.offset);
     this.buffer = grown;
   }
 
   writeUInt8(value: number): this {
-    if (!Number.isInteger(value) || value < 0 || value > 0xff)
-      throw new RangeError(`UInt8 out of range: ${value}`);
+    if (!Number.isInteger(value) || value < 0 || value > 0xff) throw new RangeError(`UInt8 out of range: ${value}`);
     this.ensure(1);
     this.buffer[this.offset++] = value;
     return this;
   }
 
   writeUInt64(value: bigint): this {
-    if (value < 0n || value > MAX_UINT64)
-      throw new RangeError(`UInt64 out of range: ${value}`);
+    if (value < 0n || value > MAX_UINT64) throw new RangeError(`UInt64 out of range: ${value}`);
     this.ensure(8);
     this.buffer.writeBigUInt64BE(value, this.offset);
     this.offset += 8;
@@ -79,8 +75,7 @@ export class OerWriter {
   }
 
   writeLengthPrefix(length: number): this {
-    if (!Number.isInteger(length) || length < 0)
-      throw new RangeError(`invalid length: ${length}`);
+    if (!Number.isInteger(length) || length < 0) throw new RangeError(`invalid length: ${length}`);
     const size = lengthPrefixSize(length);
     this.ensure(size);
     if (size === 1) {
@@ -89,8 +84,7 @@ export class OerWriter {
     }
     const bytes = size - 1;
     this.buffer[this.offset++] = 0x80 | bytes;
-    for (let i = bytes - 1; i >= 0; i--)
-      this.buffer[this.offset++] = (length / 2 ** (8 * i)) & 0xff;
+    for (let i = bytes - 1; i >= 0; i--) this.buffer[this.offset++] = (length / 2 ** (8 * i)) & 0xff;
     return this;
   }
 
@@ -108,13 +102,11 @@ export class OerWriter {
   }
 
   writeVarUInt(value: bigint): this {
-    if (value < 0n)
-      throw new RangeError(`VarUInt cannot be negative: ${value}`);
+    if (value < 0n) throw new RangeError(`VarUInt cannot be negative: ${value}`);
     const size = varUIntContentSize(value);
     this.writeLengthPrefix(size);
     this.ensure(size);
-    for (let i = size - 1; i >= 0; i--)
-      this.buffer[this.offset++] = Number((value >> BigInt(8 * i)) & 0xffn);
+    for (let i = size - 1; i >= 0; i--) this.buffer[this.offset++] = Number((value >> BigInt(8 * i)) & 0xffn);
     return this;
   }
 
@@ -142,17 +134,17 @@ export class OerReader {
   }
 
   readUInt8(): number {
-    this.need(1, "UInt8");
+    this.need(1, 'UInt8');
     return this.buffer[this.offset++];
   }
 
   peekUInt8(): number {
-    this.need(1, "UInt8");
+    this.need(1, 'UInt8');
     return this.buffer[this.offset];
   }
 
   readUInt64(): bigint {
-    this.need(8, "UInt64");
+    this.need(8, 'UInt64');
     const value = this.buffer.readBigUInt64BE(this.offset);
     this.offset += 8;
     return value;
@@ -163,22 +155,18 @@ export class OerReader {
     const first = this.readUInt8();
     if (first < 0x80) return first;
     const bytes = first & 0x7f;
-    if (bytes === 0) throw new OerDecodeError("length prefix of length zero");
-    if (bytes > 6)
-      throw new OerDecodeError(`length prefix too long: ${bytes} bytes`);
-    this.need(bytes, "length prefix");
-    if (this.buffer[this.offset] === 0)
-      throw new OerDecodeError("length prefix has a leading zero byte");
+    if (bytes === 0) throw new OerDecodeError('length prefix of length zero');
+    if (bytes > 6) throw new OerDecodeError(`length prefix too long: ${bytes} bytes`);
+    this.need(bytes, 'length prefix');
+    if (this.buffer[this.offset] === 0) throw new OerDecodeError('length prefix has a leading zero byte');
     let length = 0;
-    for (let i = 0; i < bytes; i++)
-      length = length * 256 + this.buffer[this.offset++];
-    if (length < 0x80)
-      throw new OerDecodeError("length below 128 encoded in long form");
+    for (let i = 0; i < bytes; i++) length = length * 256 + this.buffer[this.offset++];
+    if (length < 0x80) throw new OerDecodeError('length below 128 encoded in long form');
     return length;
   }
 
   readOctets(length: number): Buffer {
-    this.need(length, "octet string");
+    this.need(length, 'octet string');
     const bytes = this.buffer.subarray(this.offset, this.offset + length);
     this.offset += length;
     return bytes;
@@ -191,7 +179,7 @@ export class OerReader {
   /** VarUInt of any size; callers bound it (e.g. saturate to UInt64 where the protocol says so). */
   readVarUInt(): bigint {
     const length = this.readLengthPrefix();
-    if (length === 0) throw new OerDecodeError("VarUInt of length zero");
+    if (length === 0) throw new OerDecodeError('VarUInt of length zero');
     const bytes = this.readOctets(length);
     let value = 0n;
     for (const byte of bytes) value = (value << 8n) | BigInt(byte);

@@ -1,0 +1,244 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { amountToJson, bigintFromColumn, parseAmount, type Amount } from '../amount';
+import { invalidRequest, OpenPaymentsError } from '../open-payments-error';
+import { paginate, type Page, type PageRequest } from '../pagination';
+import { recordWebhookEvent } from '../webhooks/webhook-events';
+import type { WalletAddress } from '../wallet-addresses/wallet-address-service';
+
+export type IncomingPaymentState = 'pending' | 'processing' | 'completed' | 'expired';
+
+export interface IncomingPayment {
+  id: string;
+  walletAddressId: string;
+  client?: string;
+  incomingAmount?: Amount;
+  receivedAmount: Amount;
+  state: IncomingPaymentState;
+  expiresAt: Date;
+  metadata?: Record<string, unknown>;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+interface IncomingPaymentRow {
+  id: string;
+  wallet_address_id: string;
+  client: string | null;
+  incoming_amount: string | null;
+  received_amount: string;
+  state: IncomingPaymentState;
+  expires_at: Date;
+  metadata: Record<string, unknown> | null;
+  created_at: Date;
+  updated_at: Date;
+  asset_code: string;
+  asset_scale: number;
+}
+
+export interface IncomingPaymentServiceDeps {
+  knex: Knex;
+  /** How far ahead expiresAt may be, and the expiry given when none is asked for (Rafiki: 30 days). */
+  maxExpiryMs?: number;
+}
+
+const THIRTY_DAYS_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** Why a credit was refused: the STREAM receiver turns these into rejects the sender understands. */
+export class IncomingPaymentCreditError extends Error {
+  constructor(
+    readonly code: 'unknown_incoming_payment' | 'not_receiving' | 'exceeds_incoming_amount',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'IncomingPaymentCreditError';
+  }
+}
+
+export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
+  const { knex } = deps;
+  const maxExpiryMs = deps.maxExpiryMs ?? THIRTY_DAYS_MS;
+
+  const select = (db: Knex | Knex.Transaction = knex) =>
+    db('incoming_payments')
+      .join('wallet_addresses', 'wallet_addresses.id', 'incoming_payments.wallet_address_id')
+      .join('assets', 'assets.id', 'wallet_addresses.asset_id')
+      .select('incoming_payments.*', 'assets.code as asset_code', 'assets.scale as asset_scale');
+
+  const toPayment = (row: IncomingPaymentRow): IncomingPayment => {
+    const asset = { assetCode: row.asset_code, assetScale: Number(row.asset_scale) };
+    return {
+      id: row.id,
+      walletAddressId: row.wallet_address_id,
+      client: row.client ?? undefined,
+      incomingAmount:
+        row.incoming_amount === null ? undefined : { value: bigintFromColumn(row.incoming_amount), ...asset },
+      receivedAmount: { value: bigintFromColumn(row.received_amount), ...asset },
+      // An open payment past its expiry is expired even before the sweep has marked it.
+      state:
+        (row.state === 'pending' || row.state === 'processing') && row.expires_at.getTime() <= Date.now()
+          ? 'expired'
+          : row.state,
+      expiresAt: row.expires_at,
+      metadata: row.metadata ?? undefined,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  };
+
+  const getIn = async (db: Knex | Knex.Transaction, id: string) => {
+    const row = (await select(db).where('incoming_payments.id', id).first()) as IncomingPaymentRow | undefined;
+    return row && toPayment(row);
+  };
+
+  return {
+    async create(input: {
+      walletAddress: WalletAddress;
+      client?: string;
+      incomingAmount?: unknown;
+      expiresAt?: unknown;
+      metadata?: unknown;
+    }): Promise<IncomingPayment> {
+      const { walletAddress } = input;
+      if (walletAddress.status !== 'active') throw invalidRequest('the wallet address is inactive');
+      const incomingAmount =
+        input.incomingAmount === undefined
+          ? undefined
+          : parseAmount(input.incomingAmount, 'incomingAmount', walletAddress);
+      const now = Date.now();
+      let expiresAt = new Date(now + maxExpiryMs);
+      if (input.expiresAt !== undefined) {
+        const parsed = typeof input.expiresAt === 'string' ? new Date(input.expiresAt) : new Date(NaN);
+        if (Number.isNaN(parsed.getTime())) throw invalidRequest('expiresAt must be an RFC 3339 date-time');
+        if (parsed.getTime() <= now) throw invalidRequest('expiresAt must be in the future');
+        if (parsed.getTime() > now + maxExpiryMs) {
+          throw invalidRequest(`expiresAt must be within ${Math.round(maxExpiryMs / 86_400_000)} days`);
+        }
+        expiresAt = parsed;
+      }
+      if (
+        input.metadata !== undefined &&
+        (typeof input.metadata !== 'object' || input.metadata === null || Array.isArray(input.metadata))
+      ) {
+        throw invalidRequest('metadata must be an object');
+      }
+      return knex.transaction(async (trx) => {
+        const id = randomUUID();
+        await trx('incoming_payments').insert({
+          id,
+          wallet_address_id: walletAddress.id,
+          client: input.client ?? null,
+          incoming_amount: incomingAmount?.value.toString() ?? null,
+          expires_at: expiresAt,
+          metadata: input.metadata === undefined ? null : JSON.stringify(input.metadata),
+        });
+        const payment = (await getIn(trx, id)) as IncomingPayment;
+        await recordWebhookEvent(trx, 'incoming_payment.created', incomingPaymentEventData(payment));
+        return payment;
+      });
+    },
+
+    get: (id: string) => getIn(knex, id),
+
+    async list(walletAddressId: string, request: PageRequest, client?: string): Promise<Page<IncomingPayment>> {
+      const query = select().where('incoming_payments.wallet_address_id', walletAddressId);
+      if (client !== undefined) query.where('incoming_payments.client', client);
+      const page = await paginate<IncomingPaymentRow>(knex, 'incoming_payments', query, request);
+      return { items: page.items.map(toPayment), pageInfo: page.pageInfo };
+    },
+
+    /** Marks a payment completed (no further money accepted). Completing a completed payment changes nothing. */
+    async complete(id: string): Promise<IncomingPayment> {
+      return knex.transaction(async (trx) => {
+        const updated = await trx('incoming_payments')
+          .where('id', id)
+          .whereIn('state', ['pending', 'processing'])
+          .where('expires_at', '>', trx.fn.now())
+          .update({ state: 'completed', completed_at: trx.fn.now(), updated_at: trx.fn.now() });
+        const payment = await getIn(trx, id);
+        if (!payment) throw new OpenPaymentsError(404, 'not_found', 'incoming payment not found');
+        if (updated === 0 && payment.state !== 'completed') {
+          throw new OpenPaymentsError(409, 'invalid_state', `incoming payment is ${payment.state}`);
+        }
+        if (updated > 0) await recordWebhookEvent(trx, 'incoming_payment.completed', incomingPaymentEventData(payment));
+        return payment;
+      });
+    },
+
+    /**
+     * Adds `amount` to what the payment received, atomically and never above incomingAmount; completes it when the
+     * amount is reached. Run inside the transaction that moves the money, so the two commit together.
+     */
+    async credit(trx: Knex.Transaction, id: string, amount: bigint): Promise<IncomingPayment> {
+      const result = await trx.raw(
+        `UPDATE incoming_payments
+            SET received_amount = received_amount + ?::numeric,
+                state = CASE WHEN incoming_amount IS NOT NULL AND received_amount + ?::numeric >= incoming_amount
+                             THEN 'completed' ELSE 'processing' END,
+                completed_at = CASE WHEN incoming_amount IS NOT NULL AND received_amount + ?::numeric >= incoming_amount
+                             THEN now() ELSE NULL END,
+                updated_at = now()
+          WHERE id = ? AND state IN ('pending', 'processing') AND expires_at > now()
+            AND (incoming_amount IS NULL OR received_amount + ?::numeric <= incoming_amount)
+          RETURNING state`,
+        [amount.toString(), amount.toString(), amount.toString(), id, amount.toString()],
+      );
+      if (result.rows.length === 0) {
+        const payment = await getIn(trx, id);
+        if (!payment) throw new IncomingPaymentCreditError('unknown_incoming_payment', `no incoming payment ${id}`);
+        if (payment.state === 'completed' || payment.state === 'expired') {
+          throw new IncomingPaymentCreditError('not_receiving', `incoming payment is ${payment.state}`);
+        }
+        throw new IncomingPaymentCreditError('exceeds_incoming_amount', 'amount would exceed incomingAmount');
+      }
+      const payment = (await getIn(trx, id)) as IncomingPayment;
+      if (payment.state === 'completed') {
+        await recordWebhookEvent(trx, 'incoming_payment.completed', incomingPaymentEventData(payment));
+      }
+      return payment;
+    },
+
+    /** What may still be received: incomingAmount − receivedAmount, or undefined when there is no limit. */
+    remaining(payment: IncomingPayment): bigint | undefined {
+      return payment.incomingAmount && payment.incomingAmount.value - payment.receivedAmount.value;
+    },
+
+    /** Marks open payments past their expiry as expired, announcing each. Returns how many. */
+    async expireDue(limit = 100): Promise<number> {
+      return knex.transaction(async (trx) => {
+        const rows = (await trx('incoming_payments')
+          .whereIn('state', ['pending', 'processing'])
+          .where('expires_at', '<=', trx.fn.now())
+          .forUpdate()
+          .skipLocked()
+          .limit(limit)
+          .pluck('id')) as string[];
+        if (rows.length === 0) return 0;
+        await trx('incoming_payments').whereIn('id', rows).update({ state: 'expired', updated_at: trx.fn.now() });
+        for (const id of rows) {
+          const payment = (await getIn(trx, id)) as IncomingPayment;
+          await recordWebhookEvent(trx, 'incoming_payment.expired', incomingPaymentEventData(payment));
+        }
+        return rows.length;
+      });
+    },
+  };
+}
+
+export type IncomingPaymentService = ReturnType<typeof createIncomingPaymentService>;
+
+/** Rafiki's webhook payload for incoming payment events. */
+export function incomingPaymentEventData(payment: IncomingPayment): Record<string, unknown> {
+  return {
+    id: payment.id,
+    walletAddressId: payment.walletAddressId,
+    ...(payment.client ? { client: payment.client } : {}),
+    completed: payment.state === 'completed',
+    ...(payment.incomingAmount ? { incomingAmount: amountToJson(payment.incomingAmount) } : {}),
+    receivedAmount: amountToJson(payment.receivedAmount),
+    ...(payment.metadata ? { metadata: payment.metadata } : {}),
+    expiresAt: payment.expiresAt.toISOString(),
+    createdAt: payment.createdAt.toISOString(),
+    updatedAt: payment.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,59 @@
+import type Koa from 'koa';
+import type { WalletAddress, WalletAddressService } from './wallet-address-service';
+import type { WalletAddressKeyService } from './wallet-address-keys';
+import { OpenPaymentsError } from '../open-payments-error';
+
+export interface WalletAddressRoutesDeps {
+  walletAddresses: WalletAddressService;
+  keys: WalletAddressKeyService;
+  /** Public URL of the grant endpoint, published as `authServer`. */
+  authServerUrl: string;
+  /** Public base URL of this resource server, published as `resourceServer`. */
+  openPaymentsUrl: string;
+  /** Answers SPSP queries (Accept: application/spsp4+json) on a wallet address; absent until STREAM is wired in. */
+  spsp?: (ctx: Koa.Context, walletAddress: WalletAddress) => Promise<void>;
+  /** Told about requests for unknown wallet addresses (Rafiki's wallet_address.not_found event). */
+  onNotFound?: (url: string) => Promise<void>;
+}
+
+export function walletAddressDocument(walletAddress: WalletAddress, deps: WalletAddressRoutesDeps) {
+  const visible = walletAddress.additionalProperties.filter((property) => property.visibleInOpenPayments);
+  return {
+    ...Object.fromEntries(visible.map((property) => [property.key, property.value])),
+    id: walletAddress.url,
+    ...(walletAddress.publicName ? { publicName: walletAddress.publicName } : {}),
+    assetCode: walletAddress.assetCode,
+    assetScale: walletAddress.assetScale,
+    authServer: deps.authServerUrl,
+    resourceServer: deps.openPaymentsUrl,
+  };
+}
+
+/**
+ * GET on any other path is a wallet address (any depth): its document, `…/jwks.json`, or SPSP when asked for.
+ * Unknown and inactive addresses are 404 alike, so a client cannot tell them apart.
+ */
+export function walletAddressRoutes(deps: WalletAddressRoutesDeps): Koa.Middleware {
+  return async (ctx, next) => {
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
+    const base = deps.openPaymentsUrl.replace(/\/$/, '');
+    const isJwks = ctx.path.endsWith('/jwks.json');
+    const path = isJwks ? ctx.path.slice(0, -'/jwks.json'.length) : ctx.path.replace(/\/+$/, '');
+    if (path === '') return next();
+    const url = base + path;
+    const walletAddress = await deps.walletAddresses.getByUrl(url);
+    if (!walletAddress || walletAddress.status !== 'active') {
+      if (!walletAddress && deps.onNotFound) await deps.onNotFound(url);
+      throw new OpenPaymentsError(404, 'not_found', 'wallet address not found');
+    }
+    ctx.set('Access-Control-Allow-Origin', '*');
+    if (isJwks) {
+      const keys = await deps.keys.listActive(walletAddress.id);
+      ctx.body = { keys: keys.map((key) => key.jwk) };
+      return;
+    }
+    if (deps.spsp && ctx.get('accept').includes('application/spsp4+json')) return deps.spsp(ctx, walletAddress);
+    ctx.set('Cache-Control', 'max-age=60');
+    ctx.body = walletAddressDocument(walletAddress, deps);
+  };
+}

@@ -1,0 +1,120 @@
+import { createResourceServer, type WalletAddress } from '@sluice/resource';
+import pino from 'pino';
+import { createTestDatabase, type TestDatabase } from '../../../test-support';
+import { insertAsset } from './fixtures';
+
+describe('incoming payment service', () => {
+  let db: TestDatabase;
+  let resource: ReturnType<typeof createResourceServer>;
+  let alice: WalletAddress;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    resource = createResourceServer({
+      knex: db.knex,
+      logger: pino({ level: 'silent' }),
+      openPaymentsUrl: 'https://wallet.example',
+      authServerUrl: 'https://auth.wallet.example',
+      ilpAddress: 'test.sluice',
+      streamSecret: Buffer.alloc(32, 7),
+      introspect: async () => ({ active: false }),
+    });
+    alice = await resource.walletAddresses.create({ address: '/alice', assetId: await insertAsset(db.knex) });
+  });
+  afterAll(() => db.drop());
+
+  const usd = (value: string) => ({ value, assetCode: 'USD', assetScale: 2 });
+  const credit = (id: string, amount: bigint) =>
+    db.knex.transaction((trx) => resource.incomingPayments.credit(trx, id, amount));
+
+  it('creates a payment and announces it in the webhook outbox in the same transaction', async () => {
+    const payment = await resource.incomingPayments.create({
+      walletAddress: alice,
+      incomingAmount: usd('1000'),
+      metadata: { externalRef: 'INV-1' },
+    });
+    expect(payment).toMatchObject({
+      state: 'pending',
+      receivedAmount: { value: 0n },
+      incomingAmount: { value: 1000n },
+    });
+    const events = await db.knex('webhook_events').where('type', 'incoming_payment.created');
+    expect(events.map((event) => event.data.id)).toContain(payment.id);
+  });
+
+  it.each([
+    [{ incomingAmount: usd('0') }, /greater than zero/],
+    [{ incomingAmount: usd('-5') }, /unsigned 64-bit/],
+    [{ incomingAmount: usd('18446744073709551616') }, /2\^64/],
+    [{ incomingAmount: usd('1.5') }, /unsigned 64-bit/],
+    [{ incomingAmount: { value: '10', assetCode: 'EUR', assetScale: 2 } }, /must be in USD/],
+    [{ expiresAt: '2001-01-01T00:00:00Z' }, /in the future/],
+    [{ expiresAt: 'tomorrow' }, /date-time/],
+    [{ metadata: [1, 2] }, /metadata/],
+  ])('refuses bad input %j', async (input, message) => {
+    const before = await db.knex('incoming_payments').count('* as n');
+    await expect(resource.incomingPayments.create({ walletAddress: alice, ...input })).rejects.toMatchObject({
+      status: 400,
+      description: expect.stringMatching(message),
+    });
+    expect(await db.knex('incoming_payments').count('* as n')).toEqual(before);
+  });
+
+  it('credits exactly, never above incomingAmount, and completes when fully paid', async () => {
+    const payment = await resource.incomingPayments.create({ walletAddress: alice, incomingAmount: usd('100') });
+    expect((await credit(payment.id, 60n)).state).toBe('processing');
+    await expect(credit(payment.id, 41n)).rejects.toMatchObject({ code: 'exceeds_incoming_amount' });
+    const done = await credit(payment.id, 40n);
+    expect(done).toMatchObject({ state: 'completed', receivedAmount: { value: 100n } });
+    await expect(credit(payment.id, 1n)).rejects.toMatchObject({ code: 'not_receiving' });
+    const completedEvents = await db.knex('webhook_events').where('type', 'incoming_payment.completed');
+    expect(completedEvents.filter((event) => event.data.id === payment.id)).toHaveLength(1);
+  });
+
+  it('never over-credits under concurrent packets', async () => {
+    const payment = await resource.incomingPayments.create({ walletAddress: alice, incomingAmount: usd('1000') });
+    const results = await Promise.allSettled(Array.from({ length: 60 }, () => credit(payment.id, 25n)));
+    const credited = results.filter((result) => result.status === 'fulfilled').length;
+    expect(credited).toBe(40);
+    expect((await resource.incomingPayments.get(payment.id))?.receivedAmount.value).toBe(1000n);
+  });
+
+  it('stops receiving after expiry and the sweep marks it expired once', async () => {
+    const payment = await resource.incomingPayments.create({
+      walletAddress: alice,
+      expiresAt: new Date(Date.now() + 300).toISOString(),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect((await resource.incomingPayments.get(payment.id))?.state).toBe('expired');
+    await expect(credit(payment.id, 1n)).rejects.toMatchObject({ code: 'not_receiving' });
+    expect(await resource.incomingPayments.expireDue()).toBeGreaterThanOrEqual(1);
+    expect(await resource.incomingPayments.expireDue()).toBe(0);
+    const expired = await db.knex('webhook_events').where('type', 'incoming_payment.expired');
+    expect(expired.filter((event) => event.data.id === payment.id)).toHaveLength(1);
+  });
+
+  it('completes on request once', async () => {
+    const payment = await resource.incomingPayments.create({ walletAddress: alice });
+    expect((await resource.incomingPayments.complete(payment.id)).state).toBe('completed');
+    expect((await resource.incomingPayments.complete(payment.id)).state).toBe('completed');
+    await expect(credit(payment.id, 1n)).rejects.toMatchObject({ code: 'not_receiving' });
+  });
+
+  it('pages forwards and backwards with cursors', async () => {
+    const bob = await resource.walletAddresses.create({ address: '/bob', assetId: alice.assetId });
+    const created = [];
+    for (let i = 0; i < 7; i++) created.push(await resource.incomingPayments.create({ walletAddress: bob }));
+    const newestFirst = created.map((payment) => payment.id).reverse();
+    const first = await resource.incomingPayments.list(bob.id, { first: 3 });
+    expect(first.items.map((p) => p.id)).toEqual(newestFirst.slice(0, 3));
+    expect(first.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+    const second = await resource.incomingPayments.list(bob.id, { first: 3, cursor: first.pageInfo.endCursor });
+    expect(second.items.map((p) => p.id)).toEqual(newestFirst.slice(3, 6));
+    const third = await resource.incomingPayments.list(bob.id, { first: 3, cursor: second.pageInfo.endCursor });
+    expect(third.items.map((p) => p.id)).toEqual(newestFirst.slice(6));
+    expect(third.pageInfo.hasNextPage).toBe(false);
+    const back = await resource.incomingPayments.list(bob.id, { last: 2, cursor: third.pageInfo.startCursor });
+    expect(back.items.map((p) => p.id)).toEqual(newestFirst.slice(4, 6));
+    expect(back.pageInfo.hasPreviousPage).toBe(true);
+  });
+});

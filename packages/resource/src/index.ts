@@ -16,3 +16,12 @@ export {
   InvalidPaymentPointerError,
 } from './wallet-addresses/payment-pointer';
 export type { Page, PageInfo, PageRequest } from './pagination';
+export type {
+  Introspect,
+  IntrospectionRequest,
+  IntrospectionResponse,
+  GrantedAccess,
+  ClientIdentity,
+  AccessType,
+  AccessAction,
+} from './http/token-introspection';

@@ -1,4 +1,5 @@
 import Koa from 'koa';
+import compose from 'koa-compose';
 import type { Knex } from 'knex';
 import type { Logger } from './logger';
 
@@ -12,6 +13,18 @@ export interface ServiceAppDeps {
  * 500 with an Open Payments style body and are logged, never a crash.
  */
 export function createServiceApp(name: string, deps: ServiceAppDeps, middleware: Koa.Middleware[] = []): Koa {
+  return createServiceAppWithRoutes(name, deps, () => middleware);
+}
+
+/**
+ * Like createServiceApp, with the service's middleware read at each request: a listener can bind its port first
+ * (so its URL is known) and get its routes once the service is built. Until then it answers 503.
+ */
+export function createServiceAppWithRoutes(
+  name: string,
+  deps: ServiceAppDeps,
+  currentRoutes: () => Koa.Middleware[] | undefined,
+): Koa {
   const app = new Koa();
   app.proxy = true;
   app.silent = true;
@@ -36,6 +49,16 @@ export function createServiceApp(name: string, deps: ServiceAppDeps, middleware:
       ctx.body = { status: 'unavailable', error: 'database unreachable' };
     }
   });
-  for (const handler of middleware) app.use(handler);
+  let composed: { routes: Koa.Middleware[]; handler: Koa.Middleware } | undefined;
+  app.use(async (ctx, next) => {
+    const routes = currentRoutes();
+    if (!routes) {
+      ctx.status = 503;
+      ctx.body = { error: { code: 'starting', description: 'the service is starting' } };
+      return;
+    }
+    if (composed?.routes !== routes) composed = { routes, handler: compose(routes) };
+    return composed.handler(ctx, next);
+  });
   return app;
 }

@@ -1,0 +1,353 @@
+import {
+  createStreamReceiver,
+  decodeStreamPacket,
+  decrypt,
+  encryptionKey,
+  FrameType,
+  ReceiverDeclineError,
+  sendPayment,
+  StreamPaymentError,
+  type IlpPrepare,
+  type IncomingMoney,
+  type PaymentProgress,
+  type ReceiverHooks,
+  type SendPaymentOptions,
+} from '../src';
+import { isFulfill } from '../src/ilp';
+import { connectorHop, type SendPrepare } from './support/ilp-link';
+
+const serverAddress = 'test.receiver';
+
+/** Our receiver plus an in-memory ledger that records every credit. */
+function setup(hooks: Partial<ReceiverHooks> = {}, limit?: bigint) {
+  const receiver = createStreamReceiver({ serverSecret: Buffer.alloc(32, 11), serverAddress });
+  const credentials = receiver.generateCredentials({ connectionTag: 'tag', asset: { code: 'EUR', scale: 2 } });
+  const credits: IncomingMoney[] = [];
+  let total = 0n;
+  const allHooks: ReceiverHooks = {
+    remainingAmount: limit === undefined ? undefined : () => ({ remaining: limit - total, totalReceived: total }),
+    ...hooks,
+    async onMoney(money) {
+      await hooks.onMoney?.(money);
+      if (limit !== undefined && total + money.amount > limit) throw new ReceiverDeclineError('limit');
+      credits.push(money);
+      total += money.amount;
+      return { totalReceived: total };
+    },
+  };
+  const deliver: SendPrepare = (prepare) => receiver.handlePrepare(prepare, allHooks);
+  return { receiver, credentials, credits, total: () => total, deliver };
+}
+
+/** Records every money Prepare the sender emits (fulfillable ones), with its STREAM minimum. */
+function recorder(next: SendPrepare, sharedSecret: Buffer) {
+  const prepares: { prepare: IlpPrepare; minimum: bigint; fulfilled: boolean }[] = [];
+  let inFlight = 0n;
+  let maxInFlight = 0n;
+  const send: SendPrepare = async (prepare) => {
+    const packet = decodeStreamPacket(decrypt(encryptionKey(sharedSecret), prepare.data));
+    const isMoney = packet.frames.some((frame) => frame.type === FrameType.StreamMoney);
+    if (isMoney) {
+      inFlight += prepare.amount;
+      if (inFlight > maxInFlight) maxInFlight = inFlight;
+    }
+    const reply = await next(prepare);
+    if (isMoney) {
+      inFlight -= prepare.amount;
+      prepares.push({ prepare, minimum: packet.prepareAmount, fulfilled: isFulfill(reply) });
+    }
+    return reply;
+  };
+  return { send, prepares, maxInFlight: () => maxInFlight };
+}
+
+async function expectPaymentError(promise: Promise<unknown>, code: string): Promise<StreamPaymentError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(StreamPaymentError);
+  expect(error).toMatchObject({ code });
+  return error as StreamPaymentError;
+}
+
+const base = (
+  extra: Partial<SendPaymentOptions> & Pick<SendPaymentOptions, 'sendPrepare'>,
+  credentials: { ilpAddress: string; sharedSecret: Buffer },
+): SendPaymentOptions => ({
+  destinationAddress: credentials.ilpAddress,
+  sharedSecret: credentials.sharedSecret,
+  minExchangeRate: 1,
+  congestion: { initialBackoffMs: 1 },
+  ...extra,
+});
+
+describe('sendPayment → our receiver', () => {
+  it('sends a fixed source amount in max-size packets, credited exactly once each', async () => {
+    const { credentials, credits, total, deliver } = setup();
+    const link = recorder(connectorHop(deliver, { maxPacketAmount: 1000n }), credentials.sharedSecret);
+    const updates: PaymentProgress[] = [];
+    const result = await sendPayment(
+      base({ sourceAmount: 100_000n, sendPrepare: link.send, onProgress: (p) => updates.push(p) }, credentials),
+    );
+    expect(result).toMatchObject({ sent: 100_000n, delivered: 100_000n, packets: 100, maxPacketAmount: 1000n });
+    expect(result.destinationAsset).toEqual({ code: 'EUR', scale: 2 });
+    expect(result.inFlight).toEqual({ packets: 0, sourceAmount: 0n });
+    expect(total()).toBe(100_000n);
+    expect(credits).toHaveLength(100);
+    expect(new Set(credits.map((credit) => credit.sequence)).size).toBe(100);
+    expect(link.prepares.every(({ prepare }) => prepare.amount <= 1000n)).toBe(true);
+    expect(updates.some((p) => p.inFlight.packets > 1)).toBe(true); // the window grew
+    expect(updates.at(-1)).toMatchObject({ sent: 100_000n });
+  });
+
+  it('puts ceil(amount × minExchangeRate) in every Prepare and delivers at least that through a rate', async () => {
+    const { credentials, total, deliver } = setup();
+    const link = recorder(connectorHop(deliver, { maxPacketAmount: 777n, rate: [9n, 10n] }), credentials.sharedSecret);
+    const result = await sendPayment(
+      base({ sourceAmount: 10_001n, minExchangeRate: '0.89', sendPrepare: link.send }, credentials),
+    );
+    expect(result.sent).toBe(10_001n);
+    expect(result.exchangeRate).toEqual({ numerator: 699n, denominator: 777n }); // measured at the path maximum
+    for (const { prepare, minimum } of link.prepares) {
+      expect(minimum).toBe((prepare.amount * 89n + 99n) / 100n);
+      expect((prepare.amount * 9n) / 10n).toBeGreaterThanOrEqual(minimum);
+    }
+    expect(result.delivered).toBe(total());
+    expect(total()).toBeGreaterThanOrEqual((10_001n * 89n) / 100n);
+  });
+
+  it('delivers a fixed destination amount without overshooting much', async () => {
+    const { credentials, total, deliver } = setup();
+    const result = await sendPayment(
+      base(
+        {
+          minDeliveryAmount: 50_000n,
+          minExchangeRate: '1.49',
+          sendPrepare: connectorHop(deliver, { maxPacketAmount: 2000n, rate: [3n, 2n] }),
+        },
+        credentials,
+      ),
+    );
+    expect(total()).toBe(result.delivered);
+    expect(result.delivered).toBeGreaterThanOrEqual(50_000n);
+    expect(result.delivered).toBeLessThan(50_000n + 3000n);
+    expect(result.sent).toBeLessThanOrEqual((50_000n * 100n) / 149n + 1n);
+  });
+
+  it('completes exactly over a lossy link (20 % T04, reordered replies) with no double credit', async () => {
+    const { credentials, credits, total, deliver } = setup();
+    let seed = 42;
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const lossy: SendPrepare = async (prepare) => {
+      await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 5))); // reorders replies
+      if (random() < 0.2)
+        return { code: 'T04', triggeredBy: 'test.connector', message: 'no liquidity', data: Buffer.alloc(0) };
+      return deliver(prepare);
+    };
+    const link = recorder(connectorHop(lossy, { maxPacketAmount: 500n }), credentials.sharedSecret);
+    const result = await sendPayment(base({ sourceAmount: 50_000n, sendPrepare: link.send }, credentials));
+    expect(result.sent).toBe(50_000n);
+    expect(result.delivered).toBe(50_000n);
+    expect(total()).toBe(50_000n);
+    expect(result.rejectedPackets).toBeGreaterThan(0);
+    expect(new Set(credits.map((credit) => credit.sequence)).size).toBe(credits.length);
+    const fulfilled = link.prepares.filter((p) => p.fulfilled).reduce((sum, p) => sum + p.prepare.amount, 0n);
+    expect(fulfilled).toBe(50_000n);
+    expect(link.maxInFlight()).toBeLessThanOrEqual(50_000n);
+  });
+
+  it('stops at the receiver limit it learns from StreamMaxMoney', async () => {
+    const { credentials, total, deliver } = setup({}, 3500n);
+    const error = await expectPaymentError(
+      sendPayment(
+        base({ sourceAmount: 10_000n, sendPrepare: connectorHop(deliver, { maxPacketAmount: 1000n }) }, credentials),
+      ),
+      'RECEIVER_REFUSED',
+    );
+    expect(total()).toBe(3500n);
+    expect(error.progress).toMatchObject({ sent: 3500n, delivered: 3500n });
+  });
+
+  it('stops with CLOSED_BY_RECEIVER when the application declines, counting what was credited', async () => {
+    let count = 0;
+    const { credentials, total, deliver } = setup({
+      onMoney: () => {
+        if (++count > 3) throw new ReceiverDeclineError('incoming payment completed');
+      },
+    });
+    const error = await expectPaymentError(
+      sendPayment(
+        base(
+          {
+            sourceAmount: 10_000n,
+            sendPrepare: connectorHop(deliver, { maxPacketAmount: 1000n }),
+            congestion: { maxInFlight: 1 },
+          },
+          credentials,
+        ),
+      ),
+      'CLOSED_BY_RECEIVER',
+    );
+    expect(total()).toBe(3000n);
+    expect(error.progress).toMatchObject({ sent: 3000n, delivered: 3000n, packets: 3 });
+  });
+});
+
+describe('sendPayment failures', () => {
+  const { credentials, deliver } = setup();
+
+  it('refuses a probed rate below the minimum before sending any money', async () => {
+    const link = recorder(connectorHop(deliver, { rate: [1n, 2n] }), credentials.sharedSecret);
+    const error = await expectPaymentError(
+      sendPayment(base({ sourceAmount: 1000n, minExchangeRate: 0.6, sendPrepare: link.send }, credentials)),
+      'INSUFFICIENT_EXCHANGE_RATE',
+    );
+    expect(link.prepares).toHaveLength(0);
+    expect(error.progress).toMatchObject({
+      sent: 0n,
+      exchangeRate: { numerator: 5n * 10n ** 11n, denominator: 10n ** 12n },
+    });
+  });
+
+  it('fails with INSUFFICIENT_EXCHANGE_RATE when the rate drops after the probe', async () => {
+    let probes = 0;
+    const dropping: SendPrepare = async (prepare) => {
+      const packet = decodeStreamPacket(decrypt(encryptionKey(credentials.sharedSecret), prepare.data));
+      const probing = packet.frames.some((frame) => frame.type === FrameType.ConnectionNewAddress);
+      if (probing) probes++;
+      return deliver({ ...prepare, amount: probing ? prepare.amount : prepare.amount / 2n });
+    };
+    const error = await expectPaymentError(
+      sendPayment(base({ sourceAmount: 1000n, minExchangeRate: 0.99, sendPrepare: dropping }, credentials)),
+      'INSUFFICIENT_EXCHANGE_RATE',
+    );
+    expect(probes).toBeGreaterThan(0);
+    expect(error.reject?.code).toBe('F99');
+    expect(error.progress).toMatchObject({ sent: 0n, delivered: 0n });
+  });
+
+  it('reports a final connector reject with its code', async () => {
+    const unreachable: SendPrepare = async () => ({
+      code: 'F02',
+      triggeredBy: 'test.x',
+      message: 'no route',
+      data: Buffer.alloc(0),
+    });
+    const error = await expectPaymentError(
+      sendPayment(base({ sourceAmount: 1000n, sendPrepare: unreachable }, credentials)),
+      'CONNECTOR_ERROR',
+    );
+    expect(error.reject).toMatchObject({ code: 'F02', triggeredBy: 'test.x' });
+  });
+
+  it('fails with RATE_PROBE_FAILED when the receiver never answers with STREAM data', async () => {
+    const wrongSecret = { ...credentials, sharedSecret: Buffer.alloc(32, 99) };
+    await expectPaymentError(
+      sendPayment(base({ sourceAmount: 1000n, sendPrepare: deliver }, wrongSecret)),
+      'CONNECTOR_ERROR',
+    );
+    const silentF99: SendPrepare = async () => ({
+      code: 'F99',
+      triggeredBy: 'test.x',
+      message: '',
+      data: Buffer.alloc(0),
+    });
+    await expectPaymentError(
+      sendPayment(base({ sourceAmount: 1000n, sendPrepare: silentF99 }, credentials)),
+      'RATE_PROBE_FAILED',
+    );
+  });
+
+  it('fails with MAX_PACKET_AMOUNT_ZERO when F08 allows nothing', async () => {
+    await expectPaymentError(
+      sendPayment(
+        base({ sourceAmount: 1000n, sendPrepare: connectorHop(deliver, { maxPacketAmount: 0n }) }, credentials),
+      ),
+      'MAX_PACKET_AMOUNT_ZERO',
+    );
+  });
+
+  it('gives up after too many temporary failures, backing off in between', async () => {
+    let calls = 0;
+    const busy: SendPrepare = async (prepare) => {
+      const packet = decodeStreamPacket(decrypt(encryptionKey(credentials.sharedSecret), prepare.data));
+      if (packet.frames.some((frame) => frame.type === FrameType.ConnectionNewAddress)) return deliver(prepare);
+      calls++;
+      if (calls % 2) throw new Error('link down');
+      return { code: 'T01', triggeredBy: 'test.x', message: '', data: Buffer.alloc(0) };
+    };
+    const started = Date.now();
+    const error = await expectPaymentError(
+      sendPayment(
+        base(
+          { sourceAmount: 1000n, sendPrepare: busy, maxConsecutiveFailures: 5, congestion: { initialBackoffMs: 2 } },
+          credentials,
+        ),
+      ),
+      'TOO_MANY_FAILURES',
+    );
+    expect(calls).toBe(6);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2 + 4 + 8 + 16 + 32);
+    expect(error.progress).toMatchObject({ sent: 0n, rejectedPackets: 6 });
+  });
+
+  it('aborts on the signal after settling packets in flight', async () => {
+    const controller = new AbortController();
+    const { credentials: c2, total, deliver: d2 } = setup();
+    let fulfilled = 0;
+    const slow: SendPrepare = async (prepare) => {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      const reply = await d2(prepare);
+      if (isFulfill(reply) && prepare.amount > 0n && ++fulfilled === 5) controller.abort();
+      return reply;
+    };
+    const error = await expectPaymentError(
+      sendPayment(
+        base(
+          {
+            sourceAmount: 100_000n,
+            signal: controller.signal,
+            sendPrepare: connectorHop(slow, { maxPacketAmount: 100n }),
+          },
+          c2,
+        ),
+      ),
+      'ABORTED',
+    );
+    const progress = error.progress as PaymentProgress;
+    expect(progress.sent).toBe(total());
+    expect(progress.sent).toBeGreaterThanOrEqual(500n);
+    expect(progress.inFlight.packets).toBe(0);
+  });
+
+  it('validates its options', async () => {
+    await expectPaymentError(sendPayment(base({ sendPrepare: deliver }, credentials)), 'INVALID_OPTIONS');
+    await expectPaymentError(
+      sendPayment(base({ sourceAmount: -1n, sendPrepare: deliver }, credentials)),
+      'INVALID_OPTIONS',
+    );
+    await expectPaymentError(
+      sendPayment(base({ minDeliveryAmount: 5n, minExchangeRate: 0, sendPrepare: deliver }, credentials)),
+      'INVALID_OPTIONS',
+    );
+    await expectPaymentError(
+      sendPayment(base({ sourceAmount: 5n, minExchangeRate: 'abc', sendPrepare: deliver }, credentials)),
+      'INVALID_OPTIONS',
+    );
+    await expectPaymentError(
+      sendPayment(
+        base({ sourceAmount: 5n, sendPrepare: deliver }, { ilpAddress: 'bad', sharedSecret: credentials.sharedSecret }),
+      ),
+      'INVALID_OPTIONS',
+    );
+  });
+
+  it('returns at once for a zero amount', async () => {
+    const never: SendPrepare = () => Promise.reject(new Error('should not send'));
+    await expect(sendPayment(base({ sourceAmount: 0n, sendPrepare: never }, credentials))).resolves.toMatchObject({
+      sent: 0n,
+      packets: 0,
+    });
+  });
+});

@@ -7,7 +7,7 @@ exports.up = async (knex) => {
     table.uuid('id').primary();
     // The full public URL, e.g. https://wallet.example/alice; what clients and grants name.
     table.text('url').notNullable().unique();
-    table.uuid('asset_id').notNullable().references('id').inTable('assets');
+    table.uuid('asset_id').notNullable().references('id').inTable('connector_assets');
     table.text('public_name');
     table.text('status').notNullable().defaultTo('active');
     // The segment under the connector's ILP address that reaches this wallet address: <ILP_ADDRESS>.<segment>.

@@ -62,7 +62,7 @@ export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
   const select = (db: Knex | Knex.Transaction = knex) =>
     db('incoming_payments')
       .join('wallet_addresses', 'wallet_addresses.id', 'incoming_payments.wallet_address_id')
-      .join('assets', 'assets.id', 'wallet_addresses.asset_id')
+      .join('connector_assets as assets', 'assets.id', 'wallet_addresses.asset_id')
       .select('incoming_payments.*', 'assets.code as asset_code', 'assets.scale as asset_scale');
 
   const toPayment = (row: IncomingPaymentRow): IncomingPayment => {

@@ -82,7 +82,7 @@ export function createWalletAddressService(deps: WalletAddressServiceDeps) {
 
   const selectWithAsset = (db: Knex | Knex.Transaction = knex) =>
     db('wallet_addresses')
-      .join('assets', 'assets.id', 'wallet_addresses.asset_id')
+      .join('connector_assets as assets', 'assets.id', 'wallet_addresses.asset_id')
       .select('wallet_addresses.*', 'assets.code as asset_code', 'assets.scale as asset_scale');
 
   /** Resolves `address` (a URL, a payment pointer or a path) to a canonical URL under OPEN_PAYMENTS_URL. */
@@ -121,7 +121,7 @@ export function createWalletAddressService(deps: WalletAddressServiceDeps) {
     }): Promise<WalletAddress> {
       const { url, path } = canonicalUrl(input.address);
       return knex.transaction(async (trx) => {
-        const asset = await trx('assets').where('id', input.assetId).first('id');
+        const asset = await trx('connector_assets').where('id', input.assetId).first('id');
         if (!asset) throw new WalletAddressError('unknown_asset', `no asset with id ${input.assetId}`);
         if (await trx('wallet_addresses').where('url', url).first('id')) {
           throw new WalletAddressError('duplicate_url', `a wallet address already exists at ${url}`);

@@ -30,6 +30,8 @@ export type {
 export type { ConnectionDetails, ReceiptSetup, AssetDetails } from './token';
 export type { IlpPrepare, IlpFulfill, IlpReject, IlpReply } from './ilp';
 export { sendPayment } from './sender/send-payment';
+export { probePath } from './sender/probe-path';
+export type { ProbePathOptions, PathProbe } from './sender/probe-path';
 export type { SendPaymentOptions, PaymentProgress } from './sender/send-payment';
 export type { CongestionOptions } from './sender/congestion';
 export type { Ratio } from './sender/ratio';

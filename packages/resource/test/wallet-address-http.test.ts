@@ -37,13 +37,13 @@ describe('wallet address documents over HTTP', () => {
       resourceServer: base,
     });
     const nested = await fetch(`${base}/shop/bob/`);
-    expect((await nested.json()).id).toBe(`${base}/shop/bob`);
+    expect(((await nested.json()) as { id: string }).id).toBe(`${base}/shop/bob`);
   });
 
   it('serves the registered keys at jwks.json', async () => {
     const response = await fetch(`${base}/alice/jwks.json`);
     expect(response.status).toBe(200);
-    const { keys } = await response.json();
+    const { keys } = (await response.json()) as { keys: unknown[] };
     expect(keys).toEqual([
       {
         kid: 'key-1',

@@ -1,0 +1,284 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { amountToJson, bigintFromColumn, type Amount } from '../amount';
+import { invalidRequest, OpenPaymentsError } from '../open-payments-error';
+import { paginate, type Page, type PageRequest } from '../pagination';
+import { recordWebhookEvent } from '../webhooks/webhook-events';
+import type { OutgoingPaymentLimits } from '../http/token-introspection';
+import type { WalletAddress } from '../wallet-addresses/wallet-address-service';
+import type { Quote, QuoteService } from '../quotes/quote-service';
+import { InsufficientFundsError, type PaymentLedger } from './payment-ledger';
+
+export type OutgoingPaymentState = 'FUNDING' | 'SENDING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
+export type FundingMode = 'ledger' | 'webhook';
+
+export interface OutgoingPayment {
+  id: string;
+  walletAddressId: string;
+  client?: string;
+  grantId?: string;
+  quote: Quote;
+  state: OutgoingPaymentState;
+  error?: string;
+  sentAmount: Amount;
+  deliveredAmount: bigint;
+  ledgerAccountId?: string;
+  metadata?: Record<string, unknown>;
+  attempts: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface GrantSpent {
+  debit?: Amount;
+  receive?: Amount;
+}
+
+/** Finds the interval of an ISO 8601 repeating interval that contains `at` (auth's reading of grant intervals). */
+export type IntervalLocator = (interval: string, at: Date) => { start: Date; end: Date } | undefined;
+
+export interface OutgoingPaymentServiceDeps {
+  knex: Knex;
+  quotes: QuoteService;
+  ledger: PaymentLedger;
+  funding: FundingMode;
+  intervalContaining: IntervalLocator;
+  /** Told after a payment is committed in SENDING, so the worker starts at once instead of at its next poll. */
+  onReadyToSend?: () => void;
+}
+
+interface PaymentRow {
+  id: string;
+  wallet_address_id: string;
+  client: string | null;
+  grant_id: string | null;
+  quote_id: string;
+  state: OutgoingPaymentState;
+  error: string | null;
+  sent_amount: string;
+  delivered_amount: string;
+  ledger_account_id: string | null;
+  metadata: Record<string, unknown> | null;
+  attempts: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const NO_INTERVAL = new Date('1970-01-01T00:00:00Z');
+
+export const insufficientGrant = (description: string) => new OpenPaymentsError(403, 'insufficient_grant', description);
+
+export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
+  const { knex } = deps;
+
+  async function toPayment(row: PaymentRow, db: Knex | Knex.Transaction = knex): Promise<OutgoingPayment> {
+    const quote = (await deps.quotes.get(row.quote_id, db)) as Quote;
+    return {
+      id: row.id,
+      walletAddressId: row.wallet_address_id,
+      client: row.client ?? undefined,
+      grantId: row.grant_id ?? undefined,
+      quote,
+      state: row.state,
+      error: row.error ?? undefined,
+      sentAmount: { ...quote.debitAmount, value: bigintFromColumn(row.sent_amount) },
+      deliveredAmount: bigintFromColumn(row.delivered_amount),
+      ledgerAccountId: row.ledger_account_id ?? undefined,
+      metadata: row.metadata ?? undefined,
+      attempts: Number(row.attempts),
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  /** Adds the payment to its grant's running totals, refusing it if the limits would be exceeded. */
+  async function spendGrant(
+    trx: Knex.Transaction,
+    grantId: string,
+    limits: OutgoingPaymentLimits | undefined,
+    quote: Quote,
+    now: Date,
+  ): Promise<GrantSpent> {
+    let intervalStart = NO_INTERVAL;
+    if (limits?.interval) {
+      const current = deps.intervalContaining(limits.interval, now);
+      if (!current) throw insufficientGrant('the grant interval does not cover this moment');
+      intervalStart = current.start;
+    }
+    await trx.raw('INSERT INTO grant_spends (grant_id, interval_start) VALUES (?, ?) ON CONFLICT DO NOTHING', [
+      grantId,
+      intervalStart,
+    ]);
+    // The row lock serializes concurrent payments of one grant: two can never both see the old totals.
+    const spent = await trx('grant_spends')
+      .where({ grant_id: grantId, interval_start: intervalStart })
+      .forUpdate()
+      .first('debit_spent', 'receive_spent');
+    const debitSpent = bigintFromColumn(spent.debit_spent) + quote.debitAmount.value;
+    const receiveSpent = bigintFromColumn(spent.receive_spent) + quote.receiveAmount.value;
+    if (limits?.debitAmount) {
+      const limit = limits.debitAmount;
+      if (limit.assetCode !== quote.debitAmount.assetCode || limit.assetScale !== quote.debitAmount.assetScale) {
+        throw insufficientGrant('the grant debitAmount limit is in another asset');
+      }
+      if (debitSpent > BigInt(limit.value)) throw insufficientGrant('the payment exceeds the grant debitAmount limit');
+    }
+    if (limits?.receiveAmount) {
+      const limit = limits.receiveAmount;
+      if (limit.assetCode !== quote.receiveAmount.assetCode || limit.assetScale !== quote.receiveAmount.assetScale) {
+        throw insufficientGrant('the grant receiveAmount limit is in another asset');
+      }
+      if (receiveSpent > BigInt(limit.value)) {
+        throw insufficientGrant('the payment exceeds the grant receiveAmount limit');
+      }
+    }
+    await trx('grant_spends')
+      .where({ grant_id: grantId, interval_start: intervalStart })
+      .update({ debit_spent: debitSpent.toString(), receive_spent: receiveSpent.toString() });
+    return {
+      debit: { ...quote.debitAmount, value: debitSpent },
+      receive: { ...quote.receiveAmount, value: receiveSpent },
+    };
+  }
+
+  return {
+    async createFromQuote(input: {
+      walletAddress: WalletAddress;
+      client?: string;
+      grant?: { id: string; limits?: OutgoingPaymentLimits };
+      quoteId: string;
+      metadata?: unknown;
+    }): Promise<{ payment: OutgoingPayment; grantSpent: GrantSpent }> {
+      const { walletAddress } = input;
+      if (
+        input.metadata !== undefined &&
+        (typeof input.metadata !== 'object' || input.metadata === null || Array.isArray(input.metadata))
+      ) {
+        throw invalidRequest('metadata must be an object');
+      }
+      const result = await knex.transaction(async (trx) => {
+        const quote = await deps.quotes.get(input.quoteId, trx);
+        if (!quote || quote.walletAddressId !== walletAddress.id) {
+          throw new OpenPaymentsError(400, 'invalid_quote', 'no such quote for this wallet address');
+        }
+        // A quote pays once: the lock makes a second concurrent use wait, then see the first payment.
+        await trx('quotes').where('id', quote.id).forUpdate().first('id');
+        if (await trx('outgoing_payments').where('quote_id', quote.id).first('id')) {
+          throw new OpenPaymentsError(400, 'invalid_quote', 'the quote has already been used');
+        }
+        const now = new Date();
+        if (quote.expiresAt.getTime() <= now.getTime()) {
+          throw new OpenPaymentsError(400, 'invalid_quote', 'the quote has expired');
+        }
+        if (input.grant?.limits?.receiver && input.grant.limits.receiver !== quote.receiver) {
+          throw insufficientGrant('the grant only allows paying another receiver');
+        }
+        const grantSpent = input.grant ? await spendGrant(trx, input.grant.id, input.grant.limits, quote, now) : {};
+        const id = randomUUID();
+        const ledgerAccountId = await deps.ledger.createPaymentAccount(trx, {
+          assetId: walletAddress.assetId,
+          outgoingPaymentId: id,
+        });
+        if (deps.funding === 'ledger') {
+          try {
+            await deps.ledger.fundFromWalletAddress(trx, {
+              walletAddressId: walletAddress.id,
+              assetId: walletAddress.assetId,
+              paymentAccountId: ledgerAccountId,
+              amount: quote.debitAmount.value,
+              transferId: id,
+            });
+          } catch (error) {
+            if (error instanceof InsufficientFundsError) {
+              throw new OpenPaymentsError(
+                403,
+                'insufficient_funds',
+                'the wallet address balance cannot fund this payment',
+              );
+            }
+            throw error;
+          }
+        }
+        await trx('outgoing_payments').insert({
+          id,
+          wallet_address_id: walletAddress.id,
+          client: input.client ?? null,
+          grant_id: input.grant?.id ?? null,
+          quote_id: quote.id,
+          state: deps.funding === 'ledger' ? 'SENDING' : 'FUNDING',
+          ledger_account_id: ledgerAccountId,
+          metadata: input.metadata === undefined ? null : JSON.stringify(input.metadata),
+          next_attempt_at: now,
+        });
+        const payment = (await this.get(id, trx)) as OutgoingPayment;
+        await recordWebhookEvent(trx, 'outgoing_payment.created', outgoingPaymentEventData(payment));
+        return { payment, grantSpent };
+      });
+      if (result.payment.state === 'SENDING') deps.onReadyToSend?.();
+      return result;
+    },
+
+    async get(id: string, db: Knex | Knex.Transaction = knex): Promise<OutgoingPayment | undefined> {
+      const row = (await db('outgoing_payments').where('id', id).first()) as PaymentRow | undefined;
+      return row && toPayment(row, db);
+    },
+
+    async list(walletAddressId: string, request: PageRequest, client?: string): Promise<Page<OutgoingPayment>> {
+      const query = knex('outgoing_payments').select('*').where('wallet_address_id', walletAddressId);
+      if (client !== undefined) query.where('client', client);
+      const page = await paginate<PaymentRow>(knex, 'outgoing_payments', query, request);
+      return { items: await Promise.all(page.items.map((row) => toPayment(row))), pageInfo: page.pageInfo };
+    },
+
+    /** What a grant has spent in its current interval (GET /outgoing-payment-grant). */
+    async grantSpent(grantId: string, interval: string | undefined, asOf = new Date()) {
+      let intervalStart = NO_INTERVAL;
+      if (interval) {
+        const current = deps.intervalContaining(interval, asOf);
+        if (!current) return { debit: undefined, receive: undefined };
+        intervalStart = current.start;
+      }
+      const row = await knex('grant_spends').where({ grant_id: grantId, interval_start: intervalStart }).first();
+      return row
+        ? { debit: bigintFromColumn(row.debit_spent), receive: bigintFromColumn(row.receive_spent) }
+        : { debit: 0n, receive: 0n };
+    },
+  };
+}
+
+export type OutgoingPaymentService = ReturnType<typeof createOutgoingPaymentService>;
+
+export function outgoingPaymentJson(payment: OutgoingPayment, walletAddress: WalletAddress, openPaymentsUrl: string) {
+  const base = openPaymentsUrl.replace(/\/$/, '');
+  return {
+    id: `${base}/outgoing-payments/${payment.id}`,
+    walletAddress: walletAddress.url,
+    quoteId: `${base}/quotes/${payment.quote.id}`,
+    failed: payment.state === 'FAILED',
+    receiver: payment.quote.receiver,
+    receiveAmount: amountToJson(payment.quote.receiveAmount),
+    debitAmount: amountToJson(payment.quote.debitAmount),
+    sentAmount: amountToJson(payment.sentAmount),
+    ...(payment.metadata ? { metadata: payment.metadata } : {}),
+    createdAt: payment.createdAt.toISOString(),
+  };
+}
+
+/** Rafiki's webhook payload for outgoing payment events. */
+export function outgoingPaymentEventData(payment: OutgoingPayment): Record<string, unknown> {
+  return {
+    id: payment.id,
+    walletAddressId: payment.walletAddressId,
+    ...(payment.client ? { client: payment.client } : {}),
+    state: payment.state,
+    ...(payment.error ? { error: payment.error } : {}),
+    receiver: payment.quote.receiver,
+    debitAmount: amountToJson(payment.quote.debitAmount),
+    receiveAmount: amountToJson(payment.quote.receiveAmount),
+    sentAmount: amountToJson(payment.sentAmount),
+    stateAttempts: payment.attempts,
+    ...(payment.metadata ? { metadata: payment.metadata } : {}),
+    createdAt: payment.createdAt.toISOString(),
+    updatedAt: payment.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,294 @@
+// Executes outgoing payments with the embedded STREAM sender over the connector.
+//
+// Claiming: a short transaction picks due payments with FOR UPDATE SKIP LOCKED and writes a lease (owner + expiry);
+// the row lock ends with that transaction, and the lease alone keeps other workers off while money moves, so no row
+// lock is ever held across network I/O. A worker that dies leaves its lease to run out; another then resumes.
+//
+// Never sending twice: what left the payment's ledger account is durable before any Fulfill counts, so on resume the
+// amount still to send is read from that balance, not from progress the dead worker may not have recorded.
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import { sendPayment, StreamPaymentError, type PaymentProgress } from '@sluice/stream';
+import { recordWebhookEvent } from '../webhooks/webhook-events';
+import type { ReceiverResolver } from '../quotes/receiver';
+import type { PaymentLedger } from './payment-ledger';
+import {
+  outgoingPaymentEventData,
+  type FundingMode,
+  type OutgoingPayment,
+  type OutgoingPaymentService,
+} from './outgoing-payment-service';
+
+export interface PaymentWorkerDeps {
+  knex: Knex;
+  logger: Logger;
+  outgoingPayments: OutgoingPaymentService;
+  ledger: PaymentLedger;
+  receivers: ReceiverResolver;
+  funding: FundingMode;
+  /** How long a claim holds before another worker may take the payment over. */
+  leaseMs?: number;
+  /** Fallback poll when nothing woke the worker (payments are normally started by wake()). */
+  pollIntervalMs?: number;
+  /** Payments executed at once by this worker. */
+  concurrency?: number;
+  /** Attempts before a payment that keeps failing temporarily is failed for good. */
+  maxAttempts?: number;
+}
+
+/** Codes after which retrying the same payment cannot help. */
+const FINAL_CODES = new Set([
+  'INVALID_OPTIONS',
+  'INSUFFICIENT_EXCHANGE_RATE',
+  'MAX_PACKET_AMOUNT_ZERO',
+  'CLOSED_BY_RECEIVER',
+  'RECEIVER_REFUSED',
+  'RECEIVER_PROTOCOL_VIOLATION',
+  'ENCRYPTION_LIMIT',
+]);
+
+function isFinal(error: unknown): boolean {
+  if (!(error instanceof StreamPaymentError)) return false;
+  if (FINAL_CODES.has(error.code)) return true;
+  // A connector's final reject (F…) on a money packet will not change on retry; T… and R… may.
+  return error.code === 'CONNECTOR_ERROR' && error.reject?.code.startsWith('F') === true;
+}
+
+export function createPaymentWorker(deps: PaymentWorkerDeps) {
+  const { knex, logger } = deps;
+  const owner = randomUUID();
+  const leaseMs = deps.leaseMs ?? 30_000;
+  const pollIntervalMs = deps.pollIntervalMs ?? 2_000;
+  const concurrency = deps.concurrency ?? 8;
+  const maxAttempts = deps.maxAttempts ?? 5;
+  const running = new Map<string, AbortController>();
+  let stopped = true;
+  let timer: NodeJS.Timeout | undefined;
+  let claiming: Promise<void> | undefined;
+  let claimAgain = false;
+
+  async function claim(limit: number): Promise<string[]> {
+    return knex.transaction(async (trx) => {
+      const ids = (await trx('outgoing_payments')
+        .where('state', 'SENDING')
+        .where('next_attempt_at', '<=', trx.fn.now())
+        .where((query) => query.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', trx.fn.now()))
+        .orderBy('next_attempt_at')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked()
+        .pluck('id')) as string[];
+      if (ids.length === 0) return [];
+      await trx('outgoing_payments')
+        .whereIn('id', ids)
+        .update({
+          lease_owner: owner,
+          lease_expires_at: trx.raw(`now() + interval '${leaseMs} milliseconds'`),
+          attempts: trx.raw('attempts + 1'),
+          updated_at: trx.fn.now(),
+        });
+      return ids;
+    });
+  }
+
+  /** Applies a state change only while this worker still holds the lease. */
+  async function finish(
+    payment: OutgoingPayment,
+    outcome: { state: 'COMPLETED' | 'FAILED'; error?: string },
+    refund: bigint,
+  ): Promise<void> {
+    await knex.transaction(async (trx) => {
+      const held = await trx('outgoing_payments')
+        .where({ id: payment.id, lease_owner: owner, state: 'SENDING' })
+        .forUpdate()
+        .first('id');
+      if (!held) return;
+      const debit = payment.quote.debitAmount.value;
+      const balance = await deps.ledger.balance(payment.ledgerAccountId as string);
+      const sent = debit - balance;
+      if (refund > 0n && deps.funding === 'ledger') {
+        await deps.ledger.refundToWalletAddress(trx, {
+          walletAddressId: payment.walletAddressId,
+          assetId: await walletAssetId(trx, payment.walletAddressId),
+          paymentAccountId: payment.ledgerAccountId as string,
+          amount: refund,
+          transferId: randomUUID(),
+        });
+      }
+      await trx('outgoing_payments')
+        .where('id', payment.id)
+        .update({
+          state: outcome.state,
+          error: outcome.error ?? null,
+          sent_amount: (sent < 0n ? 0n : sent).toString(),
+          lease_owner: null,
+          lease_expires_at: null,
+          next_attempt_at: null,
+          updated_at: trx.fn.now(),
+        });
+      const updated = (await deps.outgoingPayments.get(payment.id, trx)) as OutgoingPayment;
+      await recordWebhookEvent(
+        trx,
+        outcome.state === 'COMPLETED' ? 'outgoing_payment.completed' : 'outgoing_payment.failed',
+        outgoingPaymentEventData(updated),
+      );
+    });
+  }
+
+  async function walletAssetId(db: Knex | Knex.Transaction, walletAddressId: string): Promise<string> {
+    const row = await db('wallet_addresses').where('id', walletAddressId).first('asset_id');
+    return row.asset_id as string;
+  }
+
+  async function retryLater(payment: OutgoingPayment, error: unknown): Promise<void> {
+    const reject = error instanceof StreamPaymentError ? error.reject : undefined;
+    const backoffMs = Math.min(60_000, 500 * 2 ** Math.max(0, payment.attempts - 1));
+    await knex.transaction(async (trx) => {
+      const updated = await trx('outgoing_payments')
+        .where({ id: payment.id, lease_owner: owner, state: 'SENDING' })
+        .update({
+          lease_owner: null,
+          lease_expires_at: null,
+          next_attempt_at: trx.raw(`now() + interval '${backoffMs} milliseconds'`),
+          updated_at: trx.fn.now(),
+        });
+      if (updated === 0) return;
+      await recordWebhookEvent(trx, 'outgoing_payment.attempt_failed', {
+        ...outgoingPaymentEventData(payment),
+        error: error instanceof Error ? error.message : String(error),
+        ...(reject ? { rejectCode: reject.code, rejectMessage: reject.message, triggeredBy: reject.triggeredBy } : {}),
+      });
+    });
+  }
+
+  async function execute(id: string, signal: AbortSignal): Promise<void> {
+    const payment = await deps.outgoingPayments.get(id);
+    if (!payment || payment.state !== 'SENDING' || !payment.ledgerAccountId) return;
+    const { quote } = payment;
+    const balance = await deps.ledger.balance(payment.ledgerAccountId);
+    const debit = quote.debitAmount.value;
+    // The fee stays in the payment account; anything above it is still ours to send.
+    const toSend = balance - quote.fee;
+    const alreadySent = debit - balance;
+    if (alreadySent === 0n && quote.expiresAt.getTime() <= Date.now()) {
+      await finish(payment, { state: 'FAILED', error: 'the quote expired before the payment could start' }, balance);
+      return;
+    }
+    let delivered = payment.deliveredAmount;
+    let toDeliver: bigint | undefined;
+    if (quote.paymentType === 'FIXED_DELIVERY') {
+      const receiver = await deps.receivers.resolve(quote.receiver).catch(() => undefined);
+      const expected = quote.receiveAmount.value - delivered;
+      const receiverRemaining =
+        receiver?.incomingAmount === undefined ? undefined : receiver.incomingAmount - receiver.receivedAmount;
+      toDeliver = receiverRemaining !== undefined && receiverRemaining < expected ? receiverRemaining : expected;
+    }
+    if (toSend <= 0n || (toDeliver !== undefined && toDeliver <= 0n)) {
+      await finish(payment, { state: 'COMPLETED' }, toSend > 0n ? toSend : 0n);
+      return;
+    }
+    const renew = setInterval(() => {
+      knex('outgoing_payments')
+        .where({ id, lease_owner: owner })
+        .update({ lease_expires_at: knex.raw(`now() + interval '${leaseMs} milliseconds'`) })
+        .catch((error: unknown) => logger.warn({ err: error, id }, 'lease renewal failed'));
+    }, leaseMs / 3);
+    let progress: PaymentProgress | undefined;
+    try {
+      progress = await sendPayment({
+        destinationAddress: quote.ilpAddress,
+        sharedSecret: quote.sharedSecret,
+        sourceAmount: toSend,
+        minDeliveryAmount: toDeliver,
+        minExchangeRate: quote.minExchangeRate,
+        sendPrepare: (prepare) => deps.ledger.sendPrepare(payment.ledgerAccountId as string, prepare),
+        signal,
+      });
+      delivered += progress.delivered;
+      await knex('outgoing_payments').where('id', id).update({ delivered_amount: delivered.toString() });
+      const left = (await deps.ledger.balance(payment.ledgerAccountId)) - quote.fee;
+      await finish(payment, { state: 'COMPLETED' }, left > 0n ? left : 0n);
+    } catch (error) {
+      const partial = error instanceof StreamPaymentError ? (error.progress as PaymentProgress | undefined) : undefined;
+      if (partial) {
+        delivered += partial.delivered;
+        await knex('outgoing_payments').where('id', id).update({ delivered_amount: delivered.toString() });
+      }
+      if (signal.aborted) return;
+      logger.info({ err: error, id, attempt: payment.attempts }, 'payment attempt failed');
+      if (isFinal(error) || payment.attempts >= maxAttempts) {
+        // A failed payment gives everything it did not send back, its fee included.
+        const left = await deps.ledger.balance(payment.ledgerAccountId);
+        const reason = error instanceof Error ? error.message : String(error);
+        await finish(payment, { state: 'FAILED', error: reason }, left);
+      } else {
+        await retryLater(payment, error);
+      }
+    } finally {
+      clearInterval(renew);
+    }
+  }
+
+  async function claimAndRun(): Promise<void> {
+    do {
+      claimAgain = false;
+      const free = concurrency - running.size;
+      if (free <= 0 || stopped) return;
+      let ids: string[];
+      try {
+        ids = await claim(free);
+      } catch (error) {
+        logger.warn({ err: error }, 'claiming payments failed');
+        return;
+      }
+      for (const id of ids) {
+        const controller = new AbortController();
+        running.set(id, controller);
+        execute(id, controller.signal)
+          .catch((error: unknown) => logger.error({ err: error, id }, 'payment execution crashed'))
+          .finally(() => {
+            running.delete(id);
+            if (!stopped) wake();
+          });
+      }
+      if (ids.length === free) claimAgain = true;
+    } while (claimAgain && !stopped);
+  }
+
+  function wake(): void {
+    if (stopped) return;
+    if (claiming) {
+      claimAgain = true;
+      return;
+    }
+    claiming = claimAndRun().finally(() => {
+      claiming = undefined;
+    });
+  }
+
+  return {
+    wake,
+    start(): void {
+      if (!stopped) return;
+      stopped = false;
+      const tick = () => {
+        wake();
+        timer = setTimeout(tick, pollIntervalMs);
+        timer.unref();
+      };
+      tick();
+    },
+    /** Stops claiming; payments in flight are aborted and resumed later by whoever claims them. */
+    async stop(): Promise<void> {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      for (const controller of running.values()) controller.abort();
+      while (running.size > 0 || claiming) await new Promise((resolve) => setTimeout(resolve, 20));
+    },
+    /** Ids of payments executing here (tests and diagnostics). */
+    runningIds: () => [...running.keys()],
+  };
+}
+
+export type PaymentWorker = ReturnType<typeof createPaymentWorker>;

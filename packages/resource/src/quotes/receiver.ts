@@ -1,0 +1,96 @@
+import { OpenPaymentsError } from '../open-payments-error';
+import { UUID_PATTERN } from '../pagination';
+import type { IncomingPaymentService } from '../incoming-payments/incoming-payment-service';
+import type { WalletAddressService } from '../wallet-addresses/wallet-address-service';
+import type { WalletAddressReceivers } from '../stream/wallet-address-receivers';
+import { incomingPaymentUrl } from '../incoming-payments/incoming-payment-routes';
+
+/** Everything a quote and a payment need to know about whom they pay. */
+export interface Receiver {
+  /** The incoming payment URL. */
+  url: string;
+  ilpAddress: string;
+  sharedSecret: Buffer;
+  assetCode: string;
+  assetScale: number;
+  incomingAmount?: bigint;
+  receivedAmount: bigint;
+  expiresAt?: Date;
+  /** True while the receiver still accepts money. */
+  receiving: boolean;
+}
+
+export const invalidReceiver = (description: string) => new OpenPaymentsError(400, 'invalid_receiver', description);
+
+export interface ReceiverResolverDeps {
+  openPaymentsUrl: string;
+  incomingPayments: IncomingPaymentService;
+  walletAddresses: WalletAddressService;
+  receivers: WalletAddressReceivers;
+}
+
+/**
+ * Turns a quote's `receiver` (an incoming payment URL, or a wallet address to create one at) into a Receiver.
+ * Receivers on this server are resolved directly; receivers on other Open Payments servers need an Open Payments
+ * client with grants, which is not built yet (the error says so).
+ */
+export function createReceiverResolver(deps: ReceiverResolverDeps) {
+  const base = deps.openPaymentsUrl.replace(/\/$/, '');
+  const localPaymentPattern = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/incoming-payments/([^/]+)$`);
+
+  async function localIncomingPayment(id: string): Promise<Receiver> {
+    const payment = UUID_PATTERN.test(id) ? await deps.incomingPayments.get(id) : undefined;
+    if (!payment) throw invalidReceiver('the receiver incoming payment does not exist');
+    const walletAddress = await deps.walletAddresses.get(payment.walletAddressId);
+    if (!walletAddress || walletAddress.status !== 'active')
+      throw invalidReceiver('the receiver wallet address is inactive');
+    const credentials = deps.receivers.credentials(walletAddress, { kind: 'incoming-payment', incomingPaymentId: id });
+    return {
+      url: incomingPaymentUrl(base, payment.id),
+      ilpAddress: credentials.ilpAddress,
+      sharedSecret: credentials.sharedSecret,
+      assetCode: walletAddress.assetCode,
+      assetScale: walletAddress.assetScale,
+      incomingAmount: payment.incomingAmount?.value,
+      receivedAmount: payment.receivedAmount.value,
+      expiresAt: payment.expiresAt,
+      receiving: payment.state === 'pending' || payment.state === 'processing',
+    };
+  }
+
+  return {
+    /** The receiver of an existing incoming payment URL. */
+    async resolve(url: string): Promise<Receiver> {
+      const local = localPaymentPattern.exec(url);
+      if (local) return localIncomingPayment(local[1]);
+      throw invalidReceiver('paying incoming payments on other Open Payments servers is not supported yet');
+    },
+
+    /** For a quote: an incoming payment URL as is, or a new incoming payment at a wallet address. */
+    async resolveOrCreate(receiver: string, incomingAmount?: bigint): Promise<Receiver> {
+      if (localPaymentPattern.test(receiver) || /\/incoming-payments\/[^/]+$/.test(receiver)) {
+        return this.resolve(receiver);
+      }
+      const walletAddress = await deps.walletAddresses.getByUrl(receiver);
+      if (walletAddress) {
+        if (walletAddress.status !== 'active') throw invalidReceiver('the receiver wallet address is inactive');
+        const payment = await deps.incomingPayments.create({
+          walletAddress,
+          incomingAmount:
+            incomingAmount === undefined
+              ? undefined
+              : {
+                  value: incomingAmount.toString(),
+                  assetCode: walletAddress.assetCode,
+                  assetScale: walletAddress.assetScale,
+                },
+        });
+        return localIncomingPayment(payment.id);
+      }
+      if (receiver.startsWith(base + '/')) throw invalidReceiver('no wallet address or incoming payment at that URL');
+      throw invalidReceiver('paying wallet addresses on other Open Payments servers is not supported yet');
+    },
+  };
+}
+
+export type ReceiverResolver = ReturnType<typeof createReceiverResolver>;

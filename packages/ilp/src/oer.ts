@@ -2,6 +2,9 @@
 // Readers throw only OerDecodeError so that callers can map any malformed input to one reject code.
 
 const MAX_UINT64 = 0xffff_ffff_ffff_ffffn;
+const TWO_POW_32 = 0x1_0000_0000;
+// Largest high word for which hi * 2^32 + lo is still an exact JS number (2^53 - 1 >> 32).
+const MAX_SAFE_HIGH_WORD = 0x1f_ffff;
 
 export class OerDecodeError extends Error {
   readonly code = 'OER_DECODE_ERROR';
@@ -14,10 +17,9 @@ export class OerDecodeError extends Error {
 /** Bytes a length determinant takes for a content of `length` bytes. */
 export function lengthPrefixSize(length: number): number {
   if (length < 0x80) return 1;
-  if (length <= 0xff) return 2;
-  if (length <= 0xffff) return 3;
-  if (length <= 0xffffff) return 4;
-  return 5;
+  let size = 2;
+  for (let rest = Math.floor(length / 256); rest > 0; rest = Math.floor(rest / 256)) size++;
+  return size;
 }
 
 /** Minimal big-endian byte count of a VarUInt value; zero still takes one byte. */
@@ -38,6 +40,53 @@ export function varUIntSize(value: bigint): number {
 
 export function varOctetStringSize(length: number): number {
   return lengthPrefixSize(length) + length;
+}
+
+/**
+ * Writes a canonical length determinant at `offset` of a buffer the caller sized with lengthPrefixSize;
+ * returns the offset after it. For encoders that compute the exact packet size up front.
+ */
+export function writeLengthPrefixAt(buffer: Buffer, offset: number, length: number): number {
+  if (length < 0x80) {
+    buffer[offset] = length;
+    return offset + 1;
+  }
+  const bytes = lengthPrefixSize(length) - 1;
+  buffer[offset++] = 0x80 | bytes;
+  for (let i = bytes - 1; i >= 0; i--) buffer[offset++] = Math.floor(length / 2 ** (8 * i)) & 0xff;
+  return offset;
+}
+
+/** Writes a UInt64 the caller already range-checked; avoids bigint shifts for amounts below 2^53. */
+export function writeUInt64At(buffer: Buffer, offset: number, value: bigint): number {
+  if (value <= 0x1f_ffff_ffff_ffffn) {
+    const number = Number(value);
+    const high = Math.floor(number / TWO_POW_32);
+    writeUInt32At(buffer, offset, high);
+    writeUInt32At(buffer, offset + 4, number - high * TWO_POW_32);
+  } else {
+    writeUInt32At(buffer, offset, Number(value >> 32n));
+    writeUInt32At(buffer, offset + 4, Number(value & 0xffff_ffffn));
+  }
+  return offset + 8;
+}
+
+function writeUInt32At(buffer: Buffer, offset: number, value: number): void {
+  buffer[offset] = value >>> 24;
+  buffer[offset + 1] = (value >>> 16) & 0xff;
+  buffer[offset + 2] = (value >>> 8) & 0xff;
+  buffer[offset + 3] = value & 0xff;
+}
+
+/** Reads a big-endian UInt64 at `offset` (bounds already checked by the caller). */
+export function readUInt64At(buffer: Buffer, offset: number): bigint {
+  const high =
+    ((buffer[offset] << 24) | (buffer[offset + 1] << 16) | (buffer[offset + 2] << 8) | buffer[offset + 3]) >>> 0;
+  const low =
+    ((buffer[offset + 4] << 24) | (buffer[offset + 5] << 16) | (buffer[offset + 6] << 8) | buffer[offset + 7]) >>> 0;
+  if (high === 0) return BigInt(low);
+  if (high <= MAX_SAFE_HIGH_WORD) return BigInt(high * TWO_POW_32 + low);
+  return (BigInt(high) << 32n) | BigInt(low);
 }
 
 export class OerWriter {
@@ -69,22 +118,14 @@ export class OerWriter {
   writeUInt64(value: bigint): this {
     if (value < 0n || value > MAX_UINT64) throw new RangeError(`UInt64 out of range: ${value}`);
     this.ensure(8);
-    this.buffer.writeBigUInt64BE(value, this.offset);
-    this.offset += 8;
+    this.offset = writeUInt64At(this.buffer, this.offset, value);
     return this;
   }
 
   writeLengthPrefix(length: number): this {
-    if (!Number.isInteger(length) || length < 0) throw new RangeError(`invalid length: ${length}`);
-    const size = lengthPrefixSize(length);
-    this.ensure(size);
-    if (size === 1) {
-      this.buffer[this.offset++] = length;
-      return this;
-    }
-    const bytes = size - 1;
-    this.buffer[this.offset++] = 0x80 | bytes;
-    for (let i = bytes - 1; i >= 0; i--) this.buffer[this.offset++] = (length / 2 ** (8 * i)) & 0xff;
+    if (!Number.isSafeInteger(length) || length < 0) throw new RangeError(`invalid length: ${length}`);
+    this.ensure(lengthPrefixSize(length));
+    this.offset = writeLengthPrefixAt(this.buffer, this.offset, length);
     return this;
   }
 
@@ -116,17 +157,43 @@ export class OerWriter {
   }
 }
 
+/**
+ * Cursor over `buffer[offset, end)`. Reads past `end` fail exactly as reads past the end of the buffer would, which
+ * lets a decoder read the body of an enclosing var-octet string in place (see limitTo).
+ */
 export class OerReader {
-  offset = 0;
+  offset: number;
+  private limit: number;
 
-  constructor(readonly buffer: Buffer) {}
+  constructor(
+    readonly buffer: Buffer,
+    offset = 0,
+    end = buffer.length,
+  ) {
+    if (!(Number.isInteger(offset) && Number.isInteger(end) && offset >= 0 && offset <= end && end <= buffer.length)) {
+      throw new RangeError(`invalid reader bounds [${offset}, ${end}) for ${buffer.length} byte(s)`);
+    }
+    this.offset = offset;
+    this.limit = end;
+  }
+
+  /** Offset reads may not go past. */
+  get end(): number {
+    return this.limit;
+  }
 
   get remaining(): number {
-    return this.buffer.length - this.offset;
+    return this.limit - this.offset;
+  }
+
+  /** Restricts further reads to the next `length` bytes, which must be there: e.g. the content of a var-octet string. */
+  limitTo(length: number): void {
+    this.need(length, 'octet string');
+    this.limit = this.offset + length;
   }
 
   private need(bytes: number, what: string): void {
-    if (this.offset + bytes > this.buffer.length) {
+    if (this.offset + bytes > this.limit) {
       throw new OerDecodeError(
         `unexpected end of data reading ${what}: need ${bytes} byte(s) at offset ${this.offset}`,
       );
@@ -145,7 +212,7 @@ export class OerReader {
 
   readUInt64(): bigint {
     this.need(8, 'UInt64');
-    const value = this.buffer.readBigUInt64BE(this.offset);
+    const value = readUInt64At(this.buffer, this.offset);
     this.offset += 8;
     return value;
   }
@@ -165,11 +232,20 @@ export class OerReader {
     return length;
   }
 
+  /** A view (not a copy) of the next `length` bytes. */
   readOctets(length: number): Buffer {
     this.need(length, 'octet string');
     const bytes = this.buffer.subarray(this.offset, this.offset + length);
     this.offset += length;
     return bytes;
+  }
+
+  /** Skips `length` bytes the caller reads in place from `buffer`; returns the offset they start at. */
+  skipOctets(length: number): number {
+    this.need(length, 'octet string');
+    const start = this.offset;
+    this.offset += length;
+    return start;
   }
 
   readVarOctetString(): Buffer {
@@ -187,7 +263,7 @@ export class OerReader {
   }
 
   skipVarOctetString(): void {
-    this.readVarOctetString();
+    this.skipOctets(this.readLengthPrefix());
   }
 }
 

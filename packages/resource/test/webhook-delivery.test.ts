@@ -1,0 +1,109 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { createTestDatabase, type TestDatabase } from '../../../test-support';
+import { recordWebhookEvent } from '../src/webhooks/webhook-events';
+import { createWebhookDelivery } from '../src/webhooks/webhook-delivery';
+import { canonicalJson } from '../src/webhooks/canonical-json';
+
+const SECRET = 'webhook-secret';
+
+/** The operator's webhook endpoint: verifies the signature as a Rafiki integration does, fails on demand. */
+function startOperator(failFirst: number) {
+  const received: { body: Record<string, unknown>; valid: boolean }[] = [];
+  let calls = 0;
+  const server: Server = createServer((request, response) => {
+    let raw = '';
+    request.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+    request.on('end', () => {
+      calls++;
+      const body = JSON.parse(raw) as Record<string, unknown>;
+      const match = /^t=(\d+), v1=([0-9a-f]{64})$/.exec(String(request.headers['rafiki-signature']));
+      const expected =
+        match &&
+        createHmac('sha256', SECRET)
+          .update(`${match[1]}.${canonicalJson(body)}`)
+          .digest('hex');
+      received.push({ body, valid: Boolean(match && expected === match[2]) });
+      response.statusCode = calls <= failFirst ? 500 : 200;
+      response.end();
+    });
+  });
+  return new Promise<{ url: string; received: typeof received; close: () => Promise<void> }>((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`,
+        received,
+        close: () => new Promise((done) => server.close(() => done())),
+      }),
+    ),
+  );
+}
+
+async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('webhook delivery', () => {
+  let db: TestDatabase;
+  beforeAll(async () => (db = await createTestDatabase()));
+  afterAll(() => db.drop());
+
+  it('delivers signed events, retrying failures with backoff, and keeps the log', async () => {
+    const operator = await startOperator(1);
+    const delivery = createWebhookDelivery({
+      knex: db.knex,
+      logger: pino({ level: 'silent' }),
+      webhookUrl: operator.url,
+      secret: SECRET,
+      pollIntervalMs: 50,
+    });
+    const id = await recordWebhookEvent(db.knex, 'incoming_payment.completed', {
+      id: 'p1',
+      receivedAmount: { value: '5' },
+    });
+    delivery.start();
+    try {
+      await until(async () => Boolean((await db.knex('webhook_events').where('id', id).first()).delivered_at));
+    } finally {
+      await delivery.stop();
+      await operator.close();
+    }
+    expect(operator.received).toHaveLength(2);
+    expect(operator.received.every((call) => call.valid)).toBe(true);
+    expect(operator.received[1].body).toEqual({
+      id,
+      type: 'incoming_payment.completed',
+      data: { id: 'p1', receivedAmount: { value: '5' } },
+    });
+    const row = await db.knex('webhook_events').where('id', id).first();
+    expect(row).toMatchObject({ attempts: 2, status_code: 200, last_error: null, next_attempt_at: null });
+  });
+
+  it('records the failure and schedules a retry when the operator is unreachable', async () => {
+    const delivery = createWebhookDelivery({
+      knex: db.knex,
+      logger: pino({ level: 'silent' }),
+      webhookUrl: 'http://127.0.0.1:9/unreachable',
+      secret: SECRET,
+      pollIntervalMs: 50,
+      timeoutMs: 500,
+    });
+    const id = await recordWebhookEvent(db.knex, 'outgoing_payment.failed', { id: 'p2' });
+    delivery.start();
+    try {
+      await until(async () => (await db.knex('webhook_events').where('id', id).first()).attempts >= 1);
+    } finally {
+      await delivery.stop();
+    }
+    const row = await db.knex('webhook_events').where('id', id).first();
+    expect(row.delivered_at).toBeNull();
+    expect(row.last_error).toBeTruthy();
+    expect(new Date(row.next_attempt_at).getTime()).toBeGreaterThan(Date.now());
+  });
+});

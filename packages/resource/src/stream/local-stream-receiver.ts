@@ -1,0 +1,71 @@
+// Money arriving over STREAM for our wallet addresses: the connector hands each Prepare addressed below
+// `<ILP_ADDRESS>.<wallet address segment>` to handlePrepare, in-process. Incoming payments are credited here, once
+// per fulfilled packet, never above incomingAmount; the connector credits the wallet address's ledger account when
+// the Fulfill commits.
+import type { Knex } from 'knex';
+import { ReceiverDeclineError, type IlpPrepare, type IlpReply, type ReceiverHooks } from '@sluice/stream';
+import { IncomingPaymentCreditError, type IncomingPaymentService } from '../incoming-payments/incoming-payment-service';
+import type { WalletAddressService } from '../wallet-addresses/wallet-address-service';
+import { decodeConnectionTag, type WalletAddressReceivers } from './wallet-address-receivers';
+
+export interface LocalStreamReceiverDeps {
+  knex: Knex;
+  ilpAddress: string;
+  walletAddresses: WalletAddressService;
+  incomingPayments: IncomingPaymentService;
+  receivers: WalletAddressReceivers;
+}
+
+function unreachable(ilpAddress: string): IlpReply {
+  // No message: a receiver should not reveal which addresses exist (as ilp-protocol-stream does).
+  return { code: 'F02', triggeredBy: ilpAddress, message: '', data: Buffer.alloc(0) };
+}
+
+export function createLocalStreamReceiver(deps: LocalStreamReceiverDeps) {
+  const prefix = `${deps.ilpAddress}.`;
+
+  const hooks: ReceiverHooks = {
+    async remainingAmount(connection) {
+      const target = decodeConnectionTag(connection.connectionTag);
+      if (target?.kind !== 'incoming-payment') return undefined;
+      const payment = await deps.incomingPayments.get(target.incomingPaymentId);
+      if (!payment) return { remaining: 0n };
+      if (payment.state !== 'pending' && payment.state !== 'processing') {
+        return { remaining: 0n, totalReceived: payment.receivedAmount.value };
+      }
+      const remaining = deps.incomingPayments.remaining(payment);
+      return remaining === undefined ? undefined : { remaining, totalReceived: payment.receivedAmount.value };
+    },
+
+    async onMoney(money) {
+      const target = decodeConnectionTag(money.connectionTag);
+      if (!target) throw new ReceiverDeclineError('unknown connection');
+      if (money.prepare.expiresAt.getTime() <= Date.now()) {
+        throw new ReceiverDeclineError('the packet expired', { temporary: true });
+      }
+      if (target.kind === 'spsp') return;
+      try {
+        const payment = await deps.knex.transaction((trx) =>
+          deps.incomingPayments.credit(trx, target.incomingPaymentId, money.amount),
+        );
+        return { totalReceived: payment.receivedAmount.value };
+      } catch (error) {
+        if (error instanceof IncomingPaymentCreditError) throw new ReceiverDeclineError(error.message);
+        // Anything else (e.g. the database is unreachable) is temporary: the sender backs off and retries.
+        throw new ReceiverDeclineError('the payment could not be credited now', { temporary: true });
+      }
+    },
+  };
+
+  return {
+    async handlePrepare(prepare: IlpPrepare): Promise<IlpReply> {
+      if (!prepare.destination.startsWith(prefix)) return unreachable(deps.ilpAddress);
+      const segment = prepare.destination.slice(prefix.length).split('.', 1)[0];
+      const walletAddress = await deps.walletAddresses.getByIlpSegment(segment);
+      if (!walletAddress || walletAddress.status !== 'active') return unreachable(deps.ilpAddress);
+      return deps.receivers.receiverFor(walletAddress.ilpAddress).handlePrepare(prepare, hooks);
+    },
+  };
+}
+
+export type LocalStreamReceiver = ReturnType<typeof createLocalStreamReceiver>;

@@ -1,0 +1,92 @@
+import { createResourceServer, type WalletAddress } from '@sluice/resource';
+import { sendPayment } from '@sluice/stream';
+import pino from 'pino';
+import { createTestDatabase, type TestDatabase } from '../../../test-support';
+import { createLocalStreamReceiver } from '../src/stream/local-stream-receiver';
+import { insertAsset } from './fixtures';
+
+describe('local STREAM receiver', () => {
+  let db: TestDatabase;
+  let resource: ReturnType<typeof createResourceServer>;
+  let alice: WalletAddress;
+  let receiver: ReturnType<typeof createLocalStreamReceiver>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    resource = createResourceServer({
+      knex: db.knex,
+      logger: pino({ level: 'silent' }),
+      openPaymentsUrl: 'https://wallet.example',
+      authServerUrl: 'https://auth.wallet.example',
+      ilpAddress: 'test.sluice',
+      streamSecret: Buffer.alloc(32, 5),
+      introspect: async () => ({ active: false }),
+    });
+    alice = await resource.walletAddresses.create({ address: '/alice', assetId: await insertAsset(db.knex) });
+    receiver = createLocalStreamReceiver({ ...resource, knex: db.knex, ilpAddress: 'test.sluice' });
+  });
+  afterAll(() => db.drop());
+
+  const credentialsFor = (paymentId: string) =>
+    resource.receivers.credentials(alice, { kind: 'incoming-payment', incomingPaymentId: paymentId });
+
+  it('credits an incoming payment exactly, packet by packet, and completes it', async () => {
+    const payment = await resource.incomingPayments.create({
+      walletAddress: alice,
+      incomingAmount: { value: '10000', assetCode: 'USD', assetScale: 2 },
+    });
+    const credentials = credentialsFor(payment.id);
+    expect(credentials.ilpAddress.startsWith('test.sluice.alice.')).toBe(true);
+    let packets = 0;
+    const progress = await sendPayment({
+      destinationAddress: credentials.ilpAddress,
+      sharedSecret: credentials.sharedSecret,
+      minDeliveryAmount: 10000n,
+      minExchangeRate: 1,
+      sendPrepare: async (prepare) => {
+        // A path that carries at most 1,000 per packet.
+        if (prepare.amount > 1000n) {
+          const data = Buffer.alloc(16);
+          data.writeBigUInt64BE(prepare.amount, 0);
+          data.writeBigUInt64BE(1000n, 8);
+          return { code: 'F08', triggeredBy: 'test.sluice', message: '', data };
+        }
+        packets++;
+        return receiver.handlePrepare(prepare);
+      },
+    });
+    expect(progress.delivered).toBe(10000n);
+    const paid = await resource.incomingPayments.get(payment.id);
+    expect(paid).toMatchObject({ state: 'completed', receivedAmount: { value: 10000n } });
+    expect(packets).toBeGreaterThanOrEqual(10);
+  });
+
+  it('refuses money beyond the incoming amount, and after completion', async () => {
+    const payment = await resource.incomingPayments.create({
+      walletAddress: alice,
+      incomingAmount: { value: '500', assetCode: 'USD', assetScale: 2 },
+    });
+    const credentials = credentialsFor(payment.id);
+    await expect(
+      sendPayment({
+        destinationAddress: credentials.ilpAddress,
+        sharedSecret: credentials.sharedSecret,
+        sourceAmount: 800n,
+        minExchangeRate: 1,
+        sendPrepare: (prepare) => receiver.handlePrepare(prepare),
+      }),
+    ).rejects.toMatchObject({ code: expect.stringMatching(/RECEIVER_REFUSED|CLOSED_BY_RECEIVER/) });
+    expect((await resource.incomingPayments.get(payment.id))?.receivedAmount.value).toBe(500n);
+  });
+
+  it('answers F02 for unknown or inactive wallet addresses', async () => {
+    const reply = await receiver.handlePrepare({
+      amount: 1n,
+      expiresAt: new Date(Date.now() + 30_000),
+      executionCondition: Buffer.alloc(32),
+      destination: 'test.sluice.nobody.abc',
+      data: Buffer.alloc(0),
+    });
+    expect(reply).toMatchObject({ code: 'F02' });
+  });
+});

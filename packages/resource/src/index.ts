@@ -25,3 +25,24 @@ export type {
   AccessType,
   AccessAction,
 } from './http/token-introspection';
+export { InsufficientFundsError } from './outgoing-payments/payment-ledger';
+export type { PaymentLedger } from './outgoing-payments/payment-ledger';
+export type {
+  FundingMode,
+  IntervalLocator,
+  OutgoingPayment,
+  OutgoingPaymentState,
+  OutgoingPaymentService,
+} from './outgoing-payments/outgoing-payment-service';
+export type {
+  IncomingPayment,
+  IncomingPaymentService,
+  IncomingPaymentState,
+} from './incoming-payments/incoming-payment-service';
+export type { Quote, QuoteService } from './quotes/quote-service';
+export type { Fee, FeeService, FeeType } from './fees/fee-service';
+export { FeeError } from './fees/fee-service';
+export type { LocalStreamReceiver } from './stream/local-stream-receiver';
+export { signWebhook } from './webhooks/webhook-delivery';
+export { canonicalJson } from './webhooks/canonical-json';
+export type { Amount } from './amount';

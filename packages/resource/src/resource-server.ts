@@ -9,7 +9,24 @@ import { walletAddressRoutes } from './wallet-addresses/wallet-address-routes';
 import { createIncomingPaymentService } from './incoming-payments/incoming-payment-service';
 import { incomingPaymentRoutes } from './incoming-payments/incoming-payment-routes';
 import { createWalletAddressReceivers } from './stream/wallet-address-receivers';
+import { createSpspHandler } from './stream/spsp';
+import { createLocalStreamReceiver } from './stream/local-stream-receiver';
+import { createFeeService } from './fees/fee-service';
+import { createReceiverResolver } from './quotes/receiver';
+import { createQuoteService } from './quotes/quote-service';
+import { quoteRoutes } from './quotes/quote-routes';
+import {
+  createOutgoingPaymentService,
+  type FundingMode,
+  type IntervalLocator,
+} from './outgoing-payments/outgoing-payment-service';
+import { outgoingPaymentRoutes } from './outgoing-payments/outgoing-payment-routes';
+import { createPaymentWorker } from './outgoing-payments/payment-worker';
+import type { PaymentLedger } from './outgoing-payments/payment-ledger';
+import { createWebhookDelivery } from './webhooks/webhook-delivery';
 import type { Introspect } from './http/token-introspection';
+import type { WalletAddress } from './wallet-addresses/wallet-address-service';
+import type { IlpPrepare, IlpReply } from '@sluice/stream';
 
 export interface ResourceServerDeps {
   knex: Knex;
@@ -26,6 +43,16 @@ export interface ResourceServerDeps {
   introspect: Introspect;
   /** Fetches a client's JWKS document; defaults to an HTTP GET. */
   fetchJwks?: (url: string) => Promise<unknown>;
+  /** The money side of payments (the connector's ledger); without it quotes and outgoing payments are unavailable. */
+  payments?: {
+    ledger: PaymentLedger;
+    /** How rate probes for a wallet address leave this server. */
+    probeSendPrepare(walletAddress: WalletAddress): (prepare: IlpPrepare) => Promise<IlpReply>;
+    funding: FundingMode;
+    intervalContaining: IntervalLocator;
+    quoteLifespanMs?: number;
+  };
+  webhooks?: { url: string; secret: string };
 }
 
 /** Answers an OpenPaymentsError with its status and `{ error: { code, description } }` body. */
@@ -50,18 +77,116 @@ async function fetchJwksOverHttp(url: string): Promise<unknown> {
 
 export function createResourceServer(deps: ResourceServerDeps) {
   const openPaymentsUrl = deps.openPaymentsUrl.replace(/\/$/, '');
+  const { knex, logger } = deps;
   const walletAddresses = createWalletAddressService({ ...deps, openPaymentsUrl });
   const keys = createWalletAddressKeyService(deps);
   const incomingPayments = createIncomingPaymentService(deps);
   const receivers = createWalletAddressReceivers(deps);
+  const fees = createFeeService(deps);
+  const receiverResolver = createReceiverResolver({ openPaymentsUrl, incomingPayments, walletAddresses, receivers });
+  const localStreamReceiver = createLocalStreamReceiver({
+    knex,
+    ilpAddress: deps.ilpAddress,
+    walletAddresses,
+    incomingPayments,
+    receivers,
+  });
   const keyCache = new JwksKeyCache({ fetchJwks: deps.fetchJwks ?? fetchJwksOverHttp, ttlMs: 60_000 });
   const access = { introspect: deps.introspect, keyCache, authServerUrl: deps.authServerUrl, openPaymentsUrl };
+
+  const payments = deps.payments;
+  const quotes = payments
+    ? createQuoteService({
+        knex,
+        fees,
+        receivers: receiverResolver,
+        probeSendPrepare: payments.probeSendPrepare,
+        quoteLifespanMs: payments.quoteLifespanMs,
+      })
+    : undefined;
+  let wakeWorker: (() => void) | undefined;
+  const outgoingPayments =
+    payments && quotes
+      ? createOutgoingPaymentService({
+          knex,
+          quotes,
+          ledger: payments.ledger,
+          funding: payments.funding,
+          intervalContaining: payments.intervalContaining,
+          onReadyToSend: () => wakeWorker?.(),
+        })
+      : undefined;
+  const worker =
+    payments && outgoingPayments
+      ? createPaymentWorker({
+          knex,
+          logger: logger.child({ component: 'payment-worker' }),
+          outgoingPayments,
+          ledger: payments.ledger,
+          receivers: receiverResolver,
+          funding: payments.funding,
+        })
+      : undefined;
+  wakeWorker = worker?.wake;
+  const webhookDelivery = deps.webhooks
+    ? createWebhookDelivery({
+        knex,
+        logger: logger.child({ component: 'webhooks' }),
+        webhookUrl: deps.webhooks.url,
+        secret: deps.webhooks.secret,
+      })
+    : undefined;
+
   const routes: Koa.Middleware[] = [
-    openPaymentsErrors(deps.logger),
+    openPaymentsErrors(logger),
     incomingPaymentRoutes({ ...access, incomingPayments, walletAddresses, receivers }),
-    walletAddressRoutes({ walletAddresses, keys, authServerUrl: deps.authServerUrl, openPaymentsUrl }),
+    ...(quotes ? [quoteRoutes({ ...access, quotes, walletAddresses })] : []),
+    ...(outgoingPayments ? [outgoingPaymentRoutes({ ...access, outgoingPayments, walletAddresses })] : []),
+    walletAddressRoutes({
+      walletAddresses,
+      keys,
+      authServerUrl: deps.authServerUrl,
+      openPaymentsUrl,
+      spsp: createSpspHandler({ receivers }),
+    }),
   ];
-  return { routes, walletAddresses, keys, incomingPayments, receivers };
+
+  let expiryTimer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  return {
+    routes,
+    walletAddresses,
+    keys,
+    incomingPayments,
+    receivers,
+    fees,
+    quotes,
+    outgoingPayments,
+    localStreamReceiver,
+    worker,
+    /** Starts the background work: payment execution, incoming payment expiry, webhook delivery. */
+    start(): void {
+      worker?.start();
+      webhookDelivery?.start();
+      const sweep = () => {
+        incomingPayments
+          .expireDue()
+          .catch((error: unknown) => logger.warn({ err: error }, 'incoming payment expiry sweep failed'))
+          .finally(() => {
+            if (stopped) return;
+            expiryTimer = setTimeout(sweep, 5_000);
+            expiryTimer.unref();
+          });
+      };
+      sweep();
+    },
+    async stop(): Promise<void> {
+      stopped = true;
+      if (expiryTimer) clearTimeout(expiryTimer);
+      await worker?.stop();
+      await webhookDelivery?.stop();
+    },
+  };
 }
 
 export type ResourceServer = ReturnType<typeof createResourceServer>;

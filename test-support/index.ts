@@ -1,3 +1,12 @@
 export { createTestDatabase, usePglite, TEST_DATABASE_URL } from './test-database';
 export type { TestDatabase } from './test-database';
 export { testConfig, startTestSluice } from './test-sluice';
+export {
+  createAccount,
+  ensureAsset,
+  depositAssetLiquidity,
+  approveInteraction,
+  continueGrant,
+  eventually,
+} from './open-payments';
+export type { TestAccount } from './open-payments';

@@ -40,3 +40,4 @@ export {
   type RepeatingInterval,
 } from './access/interval';
 export { finishHash } from './interaction/finish-hash';
+export { intervalContaining, type IntervalPeriod } from './access/interval-containing';

@@ -53,6 +53,8 @@ export interface ResourceServerDeps {
     quoteLifespanMs?: number;
   };
   webhooks?: { url: string; secret: string };
+  /** Told after a wallet address is created or changed. */
+  onWalletAddressChanged?: (walletAddress: WalletAddress) => void;
 }
 
 /** Answers an OpenPaymentsError with its status and `{ error: { code, description } }` body. */
@@ -78,7 +80,11 @@ async function fetchJwksOverHttp(url: string): Promise<unknown> {
 export function createResourceServer(deps: ResourceServerDeps) {
   const openPaymentsUrl = deps.openPaymentsUrl.replace(/\/$/, '');
   const { knex, logger } = deps;
-  const walletAddresses = createWalletAddressService({ ...deps, openPaymentsUrl });
+  const walletAddresses = createWalletAddressService({
+    ...deps,
+    openPaymentsUrl,
+    onChanged: deps.onWalletAddressChanged,
+  });
   const keys = createWalletAddressKeyService(deps);
   const incomingPayments = createIncomingPaymentService(deps);
   const receivers = createWalletAddressReceivers(deps);

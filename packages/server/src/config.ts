@@ -38,6 +38,17 @@ export interface SluiceConfig {
   /** Where webhook events are POSTed; unset = events are only kept in the event log. */
   webhookUrl?: string;
   ilpAddress: string;
+  /** `ledger`: Sluice holds wallet balances; `webhook`: the operator funds each payment (Rafiki's model). */
+  paymentFunding: 'ledger' | 'webhook';
+  quoteLifespanSeconds: number;
+  /** Rafiki-format rates endpoint; unset = the built-in static table. */
+  exchangeRatesUrl?: string;
+  exchangeRatesLifetimeMs: number;
+  /** Fraction the connector keeps on each currency exchange, as a decimal string. */
+  connectorSpread: string;
+  accessTokenExpirySeconds: number;
+  /** GNAP continuation `wait`: seconds a client waits between continuation calls. */
+  waitSeconds: number;
   logLevel: LogLevel;
   /** Secrets given in the environment; missing ones are generated and kept in DATA_DIR (not in production). */
   secrets: Partial<SluiceSecrets>;
@@ -76,6 +87,23 @@ function readPositiveInteger(env: Environment, variable: string, fallback: numbe
   if (!/^\d+$/.test(raw) || Number(raw) <= 0)
     throw new ConfigError(variable, `expected a positive integer, got "${raw}"`);
   return Number(raw);
+}
+
+function readChoice<T extends string>(env: Environment, variable: string, choices: readonly T[], fallback: T): T {
+  const raw = env[variable];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(choices as readonly string[]).includes(raw)) {
+    throw new ConfigError(variable, `expected one of ${choices.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function readSpread(env: Environment): string {
+  const raw = env.CONNECTOR_SPREAD;
+  if (raw === undefined || raw === '') return '0';
+  if (!/^0(\.\d+)?$/.test(raw))
+    throw new ConfigError('CONNECTOR_SPREAD', `expected a fraction in [0, 1) such as 0.002, got "${raw}"`);
+  return raw;
 }
 
 function readUrl(env: Environment, variable: string): string | undefined {
@@ -177,6 +205,13 @@ export function loadConfig(env: Environment = process.env, options: { services?:
     identityServerUrl: readUrl(env, 'IDENTITY_SERVER_URL'),
     webhookUrl: readUrl(env, 'WEBHOOK_URL'),
     ilpAddress,
+    paymentFunding: readChoice(env, 'PAYMENT_FUNDING', ['ledger', 'webhook'] as const, 'ledger'),
+    quoteLifespanSeconds: readPositiveInteger(env, 'QUOTE_LIFESPAN_SECONDS', 30),
+    exchangeRatesUrl: readUrl(env, 'EXCHANGE_RATES_URL'),
+    exchangeRatesLifetimeMs: readPositiveInteger(env, 'EXCHANGE_RATES_LIFETIME', 15_000),
+    connectorSpread: readSpread(env),
+    accessTokenExpirySeconds: readPositiveInteger(env, 'ACCESS_TOKEN_EXPIRY_SECONDS', 600),
+    waitSeconds: readPositiveInteger(env, 'WAIT_SECONDS', 5),
     logLevel,
     secrets,
     shutdownTimeoutMs: readPositiveInteger(env, 'SHUTDOWN_TIMEOUT_MS', 10_000),

@@ -1,12 +1,15 @@
 // The composition root: builds each selected service from its package's factory, passing dependencies in.
 import type Koa from 'koa';
 import type { Knex } from 'knex';
-import { createResourceServer, type ResourceServer } from '@sluice/resource';
+import { createAuthServer, createIntrospectionClient, intervalContaining, type AuthServer } from '@sluice/auth';
+import { createConnector, createHttpRatesProvider, createStaticRatesProvider, type Connector } from '@sluice/connector';
+import { createResourceServer, type ResourceServer, type WalletAddress } from '@sluice/resource';
 import { ConfigError, type SluiceConfig, type SluiceSecrets } from './config';
 import type { Logger } from './logger';
 import type { PublicUrls } from './public-urls';
 import type { ListenerName } from './sluice';
-import { createHttpIntrospect } from './http-introspect';
+import { createConnectorPaymentLedger, probeAccountId, walletAddressAccountId } from './payment-ledger';
+import { createLocalReceiverRoutes } from './local-receivers';
 
 export interface ServicesDeps {
   config: SluiceConfig;
@@ -19,7 +22,11 @@ export interface ServicesDeps {
 
 export interface RunningServices {
   routes: Partial<Record<ListenerName, Koa.Middleware[]>>;
+  auth?: AuthServer;
+  connector?: Connector;
   resource?: ResourceServer;
+  /** The ledger account holding a wallet address's balance (ledger funding mode). */
+  walletAddressAccountId?: (walletAddress: WalletAddress) => Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -27,44 +34,120 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
   const { config, secrets, knex, logger, publicUrls } = deps;
   const selected = new Set(config.services);
   const routes: RunningServices['routes'] = {};
-  const stops: (() => Promise<void>)[] = [];
+  const stops: (() => Promise<void> | void)[] = [];
 
-  if (selected.has('auth')) {
-    // The GNAP server lands with packages/auth; until then its listeners answer /healthz only.
-    routes.auth = [];
-    routes['auth-introspection'] = [];
-    routes['auth-interaction'] = [];
-  }
-
-  let resource: ResourceServer | undefined;
-  if (selected.has('resource')) {
-    const introspectionUrl = config.authIntrospectionUrl ?? deps.localUrls['auth-introspection'];
-    if (!introspectionUrl) {
-      throw new ConfigError(
-        'AUTH_INTROSPECTION_URL',
-        'required when the resource service runs without the auth service',
-      );
+  try {
+    let auth: AuthServer | undefined;
+    if (selected.has('auth')) {
+      auth = createAuthServer({
+        knex,
+        logger: logger.child({ service: 'auth' }),
+        authServerUrl: publicUrls.authServer,
+        interactionUrl: publicUrls.authInteraction,
+        idpSecret: secrets.idpSecret,
+        identityServerUrl: config.identityServerUrl,
+        accessTokenExpirySeconds: config.accessTokenExpirySeconds,
+        waitSeconds: config.waitSeconds,
+      });
+      const running = auth;
+      stops.push(() => running.stop());
+      routes.auth = [running.grantRoutes];
+      routes['auth-introspection'] = [running.introspectionRoutes];
+      routes['auth-interaction'] = [running.interactionRoutes];
     }
-    resource = createResourceServer({
-      knex,
-      logger: logger.child({ service: 'resource' }),
-      openPaymentsUrl: publicUrls.openPayments,
-      authServerUrl: publicUrls.authServer,
-      ilpAddress: config.ilpAddress,
-      streamSecret: Buffer.from(secrets.streamSecret, 'base64'),
-      introspect: createHttpIntrospect(introspectionUrl),
-    });
-    routes['open-payments'] = resource.routes;
+
+    // The connector module runs wherever money moves: for peers (the connector service) and for the resource
+    // server's payments and embedded STREAM receiver.
+    let connector: Connector | undefined;
+    if (selected.has('connector') || selected.has('resource')) {
+      connector = await createConnector({
+        knex,
+        logger: logger.child({ service: 'connector' }),
+        ilpAddress: config.ilpAddress,
+        spread: config.connectorSpread,
+        ratesProvider: config.exchangeRatesUrl
+          ? createHttpRatesProvider({ url: config.exchangeRatesUrl, lifetimeMs: config.exchangeRatesLifetimeMs })
+          : createStaticRatesProvider(),
+      });
+      const running = connector;
+      stops.push(() => running.stop());
+      if (selected.has('connector')) routes.connector = [running.httpMiddleware()];
+    }
+
+    let resource: ResourceServer | undefined;
+    if (connector) {
+      const introspectionUrl = config.authIntrospectionUrl ?? deps.localUrls['auth-introspection'];
+      const introspection = auth
+        ? createIntrospectionClient({ introspect: auth.introspect })
+        : introspectionUrl
+          ? createIntrospectionClient({ url: introspectionUrl })
+          : undefined;
+      if (!introspection && selected.has('resource')) {
+        throw new ConfigError(
+          'AUTH_INTROSPECTION_URL',
+          'required when the resource service runs without the auth service',
+        );
+      }
+      const paymentLedger = createConnectorPaymentLedger({ knex, connector });
+      let onWalletAddressChanged: ((walletAddress: WalletAddress) => void) | undefined;
+      resource = createResourceServer({
+        knex,
+        logger: logger.child({ service: 'resource' }),
+        openPaymentsUrl: publicUrls.openPayments,
+        authServerUrl: publicUrls.authServer,
+        ilpAddress: config.ilpAddress,
+        streamSecret: Buffer.from(secrets.streamSecret, 'base64'),
+        introspect: (request) => {
+          if (!introspection) throw new Error('no introspection configured');
+          return introspection.introspect(request);
+        },
+        payments: {
+          ledger: paymentLedger,
+          probeSendPrepare: (walletAddress) => {
+            let sourceAccountId: Promise<string> | undefined;
+            return async (prepare) => {
+              sourceAccountId ??= probeAccountId(knex, walletAddress.assetId);
+              return connector.sendPrepare(await sourceAccountId, prepare);
+            };
+          },
+          funding: config.paymentFunding,
+          intervalContaining,
+          quoteLifespanMs: config.quoteLifespanSeconds * 1000,
+        },
+        webhooks: config.webhookUrl ? { url: config.webhookUrl, secret: secrets.webhookSecret } : undefined,
+        onWalletAddressChanged: (walletAddress) => onWalletAddressChanged?.(walletAddress),
+      });
+      const localReceivers = createLocalReceiverRoutes({
+        knex,
+        logger,
+        connector,
+        receiver: resource.localStreamReceiver,
+      });
+      onWalletAddressChanged = localReceivers.changed;
+      await localReceivers.start();
+      stops.push(() => localReceivers.stop());
+      if (selected.has('resource')) {
+        routes['open-payments'] = resource.routes;
+        resource.start();
+        const started = resource;
+        stops.push(() => started.stop());
+      }
+    }
+
+    if (selected.has('admin')) routes.admin = [];
+
+    return {
+      routes,
+      auth,
+      connector,
+      resource,
+      walletAddressAccountId: (walletAddress) => walletAddressAccountId(knex, walletAddress.id, walletAddress.assetId),
+      stop: async () => {
+        for (const stop of stops.reverse()) await stop();
+      },
+    };
+  } catch (error) {
+    for (const stop of stops.reverse()) await stop();
+    throw error;
   }
-
-  if (selected.has('connector')) routes.connector = [];
-  if (selected.has('admin')) routes.admin = [];
-
-  return {
-    routes,
-    resource,
-    stop: async () => {
-      for (const stop of stops.reverse()) await stop();
-    },
-  };
 }

@@ -36,6 +36,8 @@ export interface WalletAddressServiceDeps {
   /** Public base URL of the resource server; every wallet address URL lives under it. */
   openPaymentsUrl: string;
   ilpAddress: string;
+  /** Told after a wallet address is created or changed (e.g. to route its ILP address at once). */
+  onChanged?: (walletAddress: WalletAddress) => void;
 }
 
 // First path segments the resource server's own endpoints use; a wallet address there would be unreachable.
@@ -120,7 +122,7 @@ export function createWalletAddressService(deps: WalletAddressServiceDeps) {
       additionalProperties?: WalletAddress['additionalProperties'];
     }): Promise<WalletAddress> {
       const { url, path } = canonicalUrl(input.address);
-      return knex.transaction(async (trx) => {
+      const created = await knex.transaction(async (trx) => {
         const asset = await trx('connector_assets').where('id', input.assetId).first('id');
         if (!asset) throw new WalletAddressError('unknown_asset', `no asset with id ${input.assetId}`);
         if (await trx('wallet_addresses').where('url', url).first('id')) {
@@ -152,6 +154,8 @@ export function createWalletAddressService(deps: WalletAddressServiceDeps) {
         const row = (await selectWithAsset(trx).where('wallet_addresses.id', id).first()) as WalletAddressRow;
         return toWalletAddress(row);
       });
+      deps.onChanged?.(created);
+      return created;
     },
 
     async get(id: string): Promise<WalletAddress | undefined> {

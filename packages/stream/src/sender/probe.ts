@@ -17,6 +17,11 @@ export interface ProbeContext {
   congestion: CongestionController;
   state: ConnectionState;
   sourceAddress: string;
+  /**
+   * Largest amount worth probing: a payment never sends more than its source amount, and probing above it would
+   * only meet the sender's own balance limits (T04) on the way.
+   */
+  maxAmount?: bigint;
   /** Resolves after `ms`, or rejects with ABORTED. */
   sleep(ms: number): Promise<void>;
   checkAborted(): void;
@@ -35,7 +40,11 @@ export function reducedMaximum(sent: bigint, data: Buffer): bigint {
 export async function probeExchangeRate(context: ProbeContext): Promise<Ratio> {
   const { client, congestion, state } = context;
   let best: { sent: bigint; delivered: bigint } | undefined;
-  let amounts = INITIAL_PROBES;
+  const cap = context.maxAmount;
+  let amounts =
+    cap === undefined || cap <= 0n
+      ? INITIAL_PROBES
+      : [...new Set([cap, ...INITIAL_PROBES.filter((amount) => amount < cap)])];
   for (let round = 0; round < MAX_ROUNDS && amounts.length > 0; round++) {
     context.checkAborted();
     const next = new Set<bigint>();

@@ -275,6 +275,7 @@ export async function sendPayment(options: SendPaymentOptions): Promise<PaymentP
       congestion,
       state,
       sourceAddress: options.sourceAddress ?? '',
+      maxAmount: sourceCap,
       sleep,
       checkAborted,
     });

@@ -1,0 +1,103 @@
+// Adapts the connector's ledger to what the resource server's payments need. Operations that take a transaction
+// build a ledger over it, so the money and the payment rows commit together.
+import type { Knex } from 'knex';
+import { ConnectorError, createLedger, type Connector } from '@sluice/connector';
+import { InsufficientFundsError, type PaymentLedger } from '@sluice/resource';
+
+/** The ledger account that holds a wallet address's balance, created on first use. */
+export async function walletAddressAccountId(
+  db: Knex | Knex.Transaction,
+  walletAddressId: string,
+  assetId: string,
+): Promise<string> {
+  const existing = await db('ledger_accounts').where({ kind: 'wallet_address', owner_id: walletAddressId }).first('id');
+  if (existing) return existing.id as string;
+  try {
+    const account = await createLedger({ knex: db as Knex }).createLedgerAccount({
+      assetId,
+      kind: 'wallet_address',
+      ownerId: walletAddressId,
+    });
+    return account.id;
+  } catch (error) {
+    // Created concurrently by another request: use that one.
+    if (error instanceof ConnectorError && error.code === 'duplicate_account') {
+      const row = await db('ledger_accounts').where({ kind: 'wallet_address', owner_id: walletAddressId }).first('id');
+      if (row) return row.id as string;
+    }
+    throw error;
+  }
+}
+
+export function createConnectorPaymentLedger(deps: { knex: Knex; connector: Connector }): PaymentLedger {
+  const { connector } = deps;
+  return {
+    async createPaymentAccount(trx, input) {
+      const account = await createLedger({ knex: trx as unknown as Knex }).createLedgerAccount({
+        assetId: input.assetId,
+        kind: 'outgoing_payment',
+        ownerId: input.outgoingPaymentId,
+      });
+      return account.id;
+    },
+
+    async fundFromWalletAddress(trx, input) {
+      const walletAccount = await walletAddressAccountId(trx, input.walletAddressId, input.assetId);
+      try {
+        await createLedger({ knex: trx as unknown as Knex }).transfer({
+          id: input.transferId,
+          debitAccountId: walletAccount,
+          creditAccountId: input.paymentAccountId,
+          amount: input.amount,
+        });
+      } catch (error) {
+        if (error instanceof ConnectorError && error.code === 'insufficient_balance')
+          throw new InsufficientFundsError();
+        throw error;
+      }
+    },
+
+    async refundToWalletAddress(trx, input) {
+      const walletAccount = await walletAddressAccountId(trx, input.walletAddressId, input.assetId);
+      await createLedger({ knex: trx as unknown as Knex }).transfer({
+        id: input.transferId,
+        debitAccountId: input.paymentAccountId,
+        creditAccountId: walletAccount,
+        amount: input.amount,
+      });
+    },
+
+    async balance(paymentAccountId) {
+      const balance = await connector.getBalance(paymentAccountId);
+      return balance.balance - balance.debitsPending;
+    },
+
+    sendPrepare: (paymentAccountId, prepare) => connector.sendPrepare(paymentAccountId, prepare),
+  };
+}
+
+/**
+ * The account quotes send their rate probes from: one per asset, with no lower limit, so a probe of any size passes
+ * the connector's balance check. Probes carry a random condition nobody can fulfil, so they are always rejected and
+ * their holds voided: this account's balance never moves.
+ */
+export async function probeAccountId(db: Knex, assetId: string): Promise<string> {
+  const ownerId = `quote-probes:${assetId}`;
+  const existing = await db('ledger_accounts').where({ kind: 'other', owner_id: ownerId }).first('id');
+  if (existing) return existing.id as string;
+  try {
+    const account = await createLedger({ knex: db }).createLedgerAccount({
+      assetId,
+      kind: 'other',
+      ownerId,
+      minBalance: null,
+    });
+    return account.id;
+  } catch (error) {
+    if (error instanceof ConnectorError && error.code === 'duplicate_account') {
+      const row = await db('ledger_accounts').where({ kind: 'other', owner_id: ownerId }).first('id');
+      if (row) return row.id as string;
+    }
+    throw error;
+  }
+}

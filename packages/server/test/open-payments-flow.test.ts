@@ -13,6 +13,7 @@ import {
   approveInteraction,
   continueGrant,
   createAccount,
+  depositAssetLiquidity,
   eventually,
   startTestSluice,
   type TestAccount,
@@ -122,5 +123,63 @@ describe('Open Payments flow with the official SDK', () => {
         { walletAddress: aliceWallet.id, quoteId: quote.id },
       ),
     ).rejects.toMatchObject({ status: 400 });
+  }, 60_000);
+
+  it('pays across currencies: USD debited, EUR received at the quoted amount', async () => {
+    const carol = await createAccount(sluice, { path: '/carol', assetCode: 'EUR', assetScale: 2 });
+    await depositAssetLiquidity(sluice, carol.walletAddress.assetId, 1_000_000n);
+    const aliceWallet = await alice.client.walletAddress.get({ url: alice.walletAddress.url });
+    const incomingToken = await nonInteractiveToken(alice.client, aliceWallet.authServer, [
+      { type: 'incoming-payment', actions: ['create', 'read'], identifier: carol.walletAddress.url },
+    ]);
+    const incoming = await alice.client.incomingPayment.create(
+      { url: aliceWallet.resourceServer, accessToken: incomingToken },
+      { walletAddress: carol.walletAddress.url, incomingAmount: { value: '5000', assetCode: 'EUR', assetScale: 2 } },
+    );
+    const quoteToken = await nonInteractiveToken(alice.client, aliceWallet.authServer, [
+      { type: 'quote', actions: ['create', 'read'] },
+    ]);
+    const quote = await alice.client.quote.create(
+      { url: aliceWallet.resourceServer, accessToken: quoteToken },
+      { walletAddress: aliceWallet.id, receiver: incoming.id, method: 'ilp' },
+    );
+    expect(quote.receiveAmount).toEqual({ value: '5000', assetCode: 'EUR', assetScale: 2 });
+    // 50.00 EUR at the default table (1 EUR = 1.08 USD), plus 1 % slippage: about 54.55 USD.
+    expect(quote.debitAmount.assetCode).toBe('USD');
+    expect(Number(quote.debitAmount.value)).toBeGreaterThan(5400);
+    expect(Number(quote.debitAmount.value)).toBeLessThan(5600);
+
+    const pending = await alice.client.grant.request(
+      { url: aliceWallet.authServer },
+      {
+        access_token: {
+          access: [{ type: 'outgoing-payment', actions: ['create', 'read'], identifier: aliceWallet.id }],
+        },
+        interact: {
+          start: ['redirect'],
+          finish: { method: 'redirect', uri: 'https://client.example/done', nonce: 'n2' },
+        },
+      },
+    );
+    if (!isPendingGrant(pending)) throw new Error('expected an interactive grant');
+    const { interactRef } = await approveInteraction(sluice, pending);
+    const outgoingToken = await continueGrant(alice.client, pending, interactRef as string);
+    const outgoing = await alice.client.outgoingPayment.create(
+      { url: aliceWallet.resourceServer, accessToken: outgoingToken },
+      { walletAddress: aliceWallet.id, quoteId: quote.id },
+    );
+    const received = await eventually(async () => {
+      const current = await alice.client.incomingPayment.get({ url: incoming.id, accessToken: incomingToken });
+      return current.completed ? current : undefined;
+    });
+    expect(received.receivedAmount).toEqual({ value: '5000', assetCode: 'EUR', assetScale: 2 });
+    const paid = await eventually(async () => {
+      const row = await sluice.database.knex('outgoing_payments').where('id', outgoing.id.split('/').pop()).first();
+      return row.state === 'COMPLETED' ? row : undefined;
+    });
+    // Whatever the better-than-minimum rate left unsent went back to Alice's balance.
+    expect(BigInt(paid.sent_amount)).toBeLessThanOrEqual(BigInt(quote.debitAmount.value));
+    const violations = await sluice.services.connector!.verifyLedger();
+    expect(violations).toEqual([]);
   }, 60_000);
 });

@@ -33,4 +33,33 @@ describe('probePath', () => {
       }),
     ).rejects.toMatchObject({ code: 'CONNECTOR_ERROR' });
   });
+
+  it('does not shrink probes forever against a liquidity limit once the rate is precise', async () => {
+    const receiver = createStreamReceiver({ serverSecret: Buffer.alloc(32, 4), serverAddress: 'test.receiver' });
+    const credentials = receiver.generateCredentials();
+    let prepares = 0;
+    const started = Date.now();
+    const probe = await probePath({
+      destinationAddress: credentials.ilpAddress,
+      sharedSecret: credentials.sharedSecret,
+      sendPrepare: async (prepare) => {
+        prepares++;
+        if (prepare.amount > 5_000_000n) {
+          return {
+            code: 'T04',
+            triggeredBy: 'test.connector',
+            message: 'insufficient liquidity',
+            data: Buffer.alloc(0),
+          };
+        }
+        if (prepare.amount * 925n < 1000n) {
+          return { code: 'R01', triggeredBy: 'test.connector', message: 'too small', data: Buffer.alloc(0) };
+        }
+        return receiver.handlePrepare({ ...prepare, amount: (prepare.amount * 925n) / 1000n });
+      },
+    });
+    expect(Number(probe.exchangeRate.numerator) / Number(probe.exchangeRate.denominator)).toBeCloseTo(0.925, 4);
+    expect(prepares).toBe(5);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
 });

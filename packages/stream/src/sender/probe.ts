@@ -10,6 +10,11 @@ import { ratio, type Ratio } from './ratio';
 import type { ConnectionState } from './state';
 
 const INITIAL_PROBES = [10n ** 12n, 10n ** 9n, 10n ** 6n, 10n ** 3n, 1n];
+/**
+ * Delivered units that make a measurement precise enough (five significant digits): once a probe delivered this much,
+ * larger probes that hit liquidity limits (T04) on the way are not worth retrying smaller.
+ */
+const PRECISE_DELIVERY = 10n ** 5n;
 const MAX_ROUNDS = 12;
 
 export interface ProbeContext {
@@ -62,6 +67,12 @@ export async function probeExchangeRate(context: ProbeContext): Promise<Ratio> {
         }),
       })),
     );
+    // Measurements first, so the temporary failures below can be judged against the best one of this volley.
+    for (const { amount, outcome } of outcomes) {
+      if (outcome.kind === 'reject' && outcome.reply && (!best || amount > best.sent)) {
+        best = { sent: amount, delivered: outcome.reply.prepareAmount };
+      }
+    }
     for (const { amount, outcome } of outcomes) {
       if (outcome.kind === 'link-error') {
         temporary = true;
@@ -72,16 +83,25 @@ export async function probeExchangeRate(context: ProbeContext): Promise<Ratio> {
       const { reject, reply } = outcome;
       state.apply(reply);
       if (reply) {
-        if (!best || amount > best.sent) best = { sent: amount, delivered: reply.prepareAmount };
+        continue;
       } else if (reject.code === IlpErrorCode.F08_AMOUNT_TOO_LARGE) {
         const maximum = reducedMaximum(amount, reject.data);
         if (maximum <= 0n)
           throw new StreamPaymentError('MAX_PACKET_AMOUNT_ZERO', 'the path cannot carry any amount', reject);
         congestion.onAmountTooLarge(maximum);
         next.add(maximum);
+      } else if (
+        reject.code === IlpErrorCode.T04_INSUFFICIENT_LIQUIDITY &&
+        best !== undefined &&
+        best.delivered >= PRECISE_DELIVERY
+      ) {
+        continue;
       } else if (reject.code.startsWith('T')) {
         temporary = true;
         next.add(reject.code === IlpErrorCode.T04_INSUFFICIENT_LIQUIDITY ? amount - amount / 3n || 1n : amount);
+      } else if (reject.code === IlpErrorCode.R01_INSUFFICIENT_SOURCE_AMOUNT) {
+        // Too small to survive an exchange on the way; larger probes in the same volley can still measure the rate.
+        continue;
       } else if (reject.code !== IlpErrorCode.F99_APPLICATION_ERROR) {
         throw new StreamPaymentError('CONNECTOR_ERROR', `rate probe rejected with ${reject.code}`, reject);
       }

@@ -89,7 +89,8 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
         );
       }
       const paymentLedger = createConnectorPaymentLedger({ knex, connector });
-      let onWalletAddressChanged: ((walletAddress: WalletAddress) => void) | undefined;
+      // The local receiver routes are built after the resource server they serve; changes reach them through this.
+      const walletAddressListeners: ((walletAddress: WalletAddress) => void)[] = [];
       resource = createResourceServer({
         knex,
         logger: logger.child({ service: 'resource' }),
@@ -115,7 +116,8 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
           quoteLifespanMs: config.quoteLifespanSeconds * 1000,
         },
         webhooks: config.webhookUrl ? { url: config.webhookUrl, secret: secrets.webhookSecret } : undefined,
-        onWalletAddressChanged: (walletAddress) => onWalletAddressChanged?.(walletAddress),
+        onWalletAddressChanged: (walletAddress) =>
+          walletAddressListeners.forEach((listener) => listener(walletAddress)),
       });
       const localReceivers = createLocalReceiverRoutes({
         knex,
@@ -123,7 +125,7 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
         connector,
         receiver: resource.localStreamReceiver,
       });
-      onWalletAddressChanged = localReceivers.changed;
+      walletAddressListeners.push(localReceivers.changed);
       await localReceivers.start();
       stops.push(() => localReceivers.stop());
       if (selected.has('resource')) {

@@ -1,0 +1,296 @@
+// Transfers made through the API: deposits, two-phase withdrawals and transfers between accounts of one asset,
+// single-phase or two-phase (pending → posted | voided). Each call is one transaction; the caller's id makes it
+// idempotent (the same id with the same parameters returns the first result; with other parameters it is refused).
+import type { Knex } from 'knex';
+import { checkUInt64, fromDbAmount } from '../amounts';
+import { ConnectorError, UNIQUE_VIOLATION, invalidArgument, sqlState } from '../errors';
+import { isUuid } from '../pagination';
+import { applyHold, applyPost, applyRelease, holdsOfLegs, refuseHold, type HoldRefusal } from './balance-rules';
+import { cloneStates, diffAccounts, lockAccounts, updateAccounts } from './account-store';
+import { getAssetAccountIds } from './accounts';
+import { appendJournal } from './journal';
+import type { Leg, LedgerTransfer, TransferKind, TransferState } from './ledger-types';
+
+export interface TransferOptions {
+  /** Idempotency id (UUID) chosen by the caller. */
+  id: string;
+  debitAccountId: string;
+  creditAccountId: string;
+  amount: bigint;
+}
+
+export interface PendingTransferOptions extends TransferOptions {
+  /** Voided automatically when not posted within this many milliseconds. */
+  timeoutMs?: number;
+}
+
+export interface DepositOptions {
+  id: string;
+  accountId: string;
+  amount: bigint;
+}
+
+export interface WithdrawalOptions extends DepositOptions {
+  timeoutMs?: number;
+}
+
+interface TransferRow {
+  id: string;
+  kind: TransferKind;
+  debit_account_id: string;
+  credit_account_id: string;
+  amount: string;
+  state: TransferState;
+  expires_at: Date | null;
+  created_at: Date;
+  resolved_at: Date | null;
+}
+
+function toTransfer(row: TransferRow): LedgerTransfer {
+  return {
+    id: row.id,
+    kind: row.kind,
+    debitAccountId: row.debit_account_id,
+    creditAccountId: row.credit_account_id,
+    amount: fromDbAmount(row.amount),
+    state: row.state,
+    expiresAt: row.expires_at,
+    createdAt: row.created_at,
+    resolvedAt: row.resolved_at,
+  };
+}
+
+function refusalError(refusal: HoldRefusal, accountId: string): ConnectorError {
+  switch (refusal) {
+    case 'min_balance':
+      return new ConnectorError('insufficient_balance', `account ${accountId} has insufficient balance`);
+    case 'max_balance':
+      return new ConnectorError('exceeds_max_balance', `account ${accountId} would exceed its maximum balance`);
+    case 'out_of_range':
+      return new ConnectorError('amount_out_of_range', `account ${accountId} would leave the UInt64 range`);
+  }
+}
+
+function checkTimeout(timeoutMs: number | undefined): void {
+  if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs <= 0)) {
+    throw invalidArgument('timeoutMs must be a positive integer');
+  }
+}
+
+interface NewTransfer {
+  id: string;
+  kind: TransferKind;
+  leg: Leg;
+  pending: boolean;
+  timeoutMs?: number;
+}
+
+async function createTransfer(knex: Knex, request: NewTransfer): Promise<LedgerTransfer> {
+  const { id, leg } = request;
+  if (!isUuid(id)) throw invalidArgument('id must be a UUID');
+  checkUInt64(leg.amount, 'amount', { positive: true });
+  checkTimeout(request.timeoutMs);
+  for (const accountId of [leg.debitAccountId, leg.creditAccountId]) {
+    if (!isUuid(accountId)) throw new ConnectorError('unknown_account', `unknown ledger account ${String(accountId)}`);
+  }
+  if (leg.debitAccountId === leg.creditAccountId) throw invalidArgument('debit and credit accounts must differ');
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await knex.transaction(async (trx) => {
+        const existing = (await trx('ledger_transfers').where({ id }).forUpdate().first()) as TransferRow | undefined;
+        if (existing) {
+          const transfer = toTransfer(existing);
+          if (!isSameTransfer(transfer, request)) {
+            throw new ConnectorError('transfer_exists', `transfer ${id} already exists with other parameters`);
+          }
+          return transfer;
+        }
+        const before = await lockAccounts(trx, [leg.debitAccountId, leg.creditAccountId]);
+        const debit = before.get(leg.debitAccountId);
+        const credit = before.get(leg.creditAccountId);
+        if (!debit) throw new ConnectorError('unknown_account', `unknown ledger account ${leg.debitAccountId}`);
+        if (!credit) throw new ConnectorError('unknown_account', `unknown ledger account ${leg.creditAccountId}`);
+        if (debit.assetId !== credit.assetId) {
+          throw new ConnectorError('asset_mismatch', 'both accounts of a transfer must have the same asset');
+        }
+        const after = cloneStates(before);
+        for (const [accountId, hold] of holdsOfLegs([leg])) {
+          const account = after.get(accountId)!;
+          const refusal = refuseHold(account, hold);
+          if (refusal) throw refusalError(refusal, accountId);
+          applyHold(account, hold);
+          if (!request.pending) applyPost(account, hold);
+        }
+        await updateAccounts(trx, diffAccounts(before, after));
+        const [row] = (await trx('ledger_transfers')
+          .insert({
+            id,
+            kind: request.kind,
+            debit_account_id: leg.debitAccountId,
+            credit_account_id: leg.creditAccountId,
+            amount: leg.amount.toString(),
+            state: request.pending ? 'pending' : 'posted',
+            expires_at:
+              request.timeoutMs === undefined
+                ? null
+                : trx.raw(`now() + ? * interval '1 millisecond'`, [request.timeoutMs]),
+            resolved_at: request.pending ? null : trx.fn.now(),
+          })
+          .returning('*')) as TransferRow[];
+        if (!request.pending) await appendJournal(trx, request.kind, [{ ...leg, transferId: id, leg: 0 }]);
+        return toTransfer(row);
+      });
+    } catch (error) {
+      // Two calls with one id raced: the loser retries and finds the winner's row.
+      if (sqlState(error) === UNIQUE_VIOLATION && attempt === 0) continue;
+      throw error;
+    }
+  }
+}
+
+function isSameTransfer(existing: LedgerTransfer, request: NewTransfer): boolean {
+  const sameShape =
+    existing.kind === request.kind &&
+    existing.debitAccountId === request.leg.debitAccountId &&
+    existing.creditAccountId === request.leg.creditAccountId &&
+    existing.amount === request.leg.amount;
+  // A single-phase transfer is only ever posted; a two-phase one may be in any state by now.
+  return sameShape && (request.pending || existing.state === 'posted');
+}
+
+export function transfer(knex: Knex, options: TransferOptions): Promise<LedgerTransfer> {
+  return createTransfer(knex, { id: options.id, kind: 'transfer', leg: legOf(options), pending: false });
+}
+
+export function createPendingTransfer(knex: Knex, options: PendingTransferOptions): Promise<LedgerTransfer> {
+  return createTransfer(knex, {
+    id: options.id,
+    kind: 'transfer',
+    leg: legOf(options),
+    pending: true,
+    timeoutMs: options.timeoutMs,
+  });
+}
+
+function legOf(options: TransferOptions): Leg {
+  return { debitAccountId: options.debitAccountId, creditAccountId: options.creditAccountId, amount: options.amount };
+}
+
+async function settlementAccountOf(knex: Knex, accountId: string): Promise<string> {
+  const row = isUuid(accountId)
+    ? ((await knex('ledger_accounts').select('asset_id', 'kind').where({ id: accountId }).first()) as
+        { asset_id: string; kind: string } | undefined)
+    : undefined;
+  if (!row) throw new ConnectorError('unknown_account', `unknown ledger account ${accountId}`);
+  if (row.kind === 'settlement') throw invalidArgument('cannot deposit to or withdraw from a settlement account');
+  const accounts = await getAssetAccountIds(knex, row.asset_id);
+  if (!accounts) throw new ConnectorError('unknown_asset', `asset ${row.asset_id} has no settlement account`);
+  return accounts.settlementAccountId;
+}
+
+/** Money entering the ledger: debits the asset's settlement account, credits `accountId` (single phase). */
+export async function deposit(knex: Knex, options: DepositOptions): Promise<LedgerTransfer> {
+  const settlement = await settlementAccountOf(knex, options.accountId);
+  return createTransfer(knex, {
+    id: options.id,
+    kind: 'deposit',
+    leg: { debitAccountId: settlement, creditAccountId: options.accountId, amount: options.amount },
+    pending: false,
+  });
+}
+
+/** Money leaving the ledger, two-phase: held now, then postWithdrawal / voidWithdrawal. */
+export async function withdraw(knex: Knex, options: WithdrawalOptions): Promise<LedgerTransfer> {
+  const settlement = await settlementAccountOf(knex, options.accountId);
+  return createTransfer(knex, {
+    id: options.id,
+    kind: 'withdrawal',
+    leg: { debitAccountId: options.accountId, creditAccountId: settlement, amount: options.amount },
+    pending: true,
+    timeoutMs: options.timeoutMs,
+  });
+}
+
+type Resolution = 'posted' | 'voided';
+
+async function resolveTransfer(
+  knex: Knex,
+  id: string,
+  resolution: Resolution,
+  kind?: TransferKind,
+): Promise<LedgerTransfer> {
+  if (!isUuid(id)) throw new ConnectorError('unknown_transfer', `unknown transfer ${String(id)}`);
+  const outcome = await knex.transaction(async (trx) => {
+    const row = (await trx('ledger_transfers').where({ id }).forUpdate().first()) as TransferRow | undefined;
+    if (!row || (kind && row.kind !== kind)) throw new ConnectorError('unknown_transfer', `unknown transfer ${id}`);
+    const current = toTransfer(row);
+    if (current.state === resolution) return { transfer: current, expired: false };
+    if (current.state !== 'pending') {
+      throw new ConnectorError('transfer_not_pending', `transfer ${id} is already ${current.state}`);
+    }
+    // A pending transfer past its timeout can only be voided (and is, by whoever touches it first).
+    const expired = row.expires_at !== null && (await isPast(trx, row.expires_at));
+    const effective: Resolution = expired ? 'voided' : resolution;
+    const leg: Leg = {
+      debitAccountId: current.debitAccountId,
+      creditAccountId: current.creditAccountId,
+      amount: current.amount,
+    };
+    const before = await lockAccounts(trx, [leg.debitAccountId, leg.creditAccountId]);
+    const after = cloneStates(before);
+    for (const [accountId, hold] of holdsOfLegs([leg])) {
+      if (effective === 'posted') applyPost(after.get(accountId)!, hold);
+      else applyRelease(after.get(accountId)!, hold);
+    }
+    await updateAccounts(trx, diffAccounts(before, after));
+    const [updated] = (await trx('ledger_transfers')
+      .where({ id })
+      .update({ state: effective, resolved_at: trx.fn.now() })
+      .returning('*')) as TransferRow[];
+    if (effective === 'posted') await appendJournal(trx, current.kind, [{ ...leg, transferId: id, leg: 0 }]);
+    return { transfer: toTransfer(updated), expired };
+  });
+  if (outcome.expired && resolution === 'posted') {
+    throw new ConnectorError('transfer_expired', `transfer ${id} timed out and was voided`);
+  }
+  return outcome.transfer;
+}
+
+async function isPast(trx: Knex.Transaction, at: Date): Promise<boolean> {
+  const result = await trx.raw('SELECT ?::timestamptz <= now() AS past', [at]);
+  return (result.rows[0] as { past: boolean }).past;
+}
+
+export function postTransfer(knex: Knex, id: string, kind?: TransferKind): Promise<LedgerTransfer> {
+  return resolveTransfer(knex, id, 'posted', kind);
+}
+
+export function voidTransfer(knex: Knex, id: string, kind?: TransferKind): Promise<LedgerTransfer> {
+  return resolveTransfer(knex, id, 'voided', kind);
+}
+
+export async function getTransfer(knex: Knex, id: string): Promise<LedgerTransfer | undefined> {
+  if (!isUuid(id)) return undefined;
+  const row = (await knex('ledger_transfers').where({ id }).first()) as TransferRow | undefined;
+  return row ? toTransfer(row) : undefined;
+}
+
+/** Voids pending transfers whose timeout has passed; returns how many. Run periodically. */
+export async function voidExpiredTransfers(knex: Knex, limit = 100): Promise<number> {
+  const rows = (await knex('ledger_transfers')
+    .select('id')
+    .where({ state: 'pending' })
+    .whereRaw('expires_at <= now()')
+    .limit(limit)) as Array<{ id: string }>;
+  let voided = 0;
+  for (const { id } of rows) {
+    try {
+      await voidTransfer(knex, id);
+      voided++;
+    } catch (error) {
+      // Posted or voided meanwhile by someone else: nothing left to do.
+      if (!(error instanceof ConnectorError && error.code === 'transfer_not_pending')) throw error;
+    }
+  }
+  return voided;
+}

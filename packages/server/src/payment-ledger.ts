@@ -67,37 +67,13 @@ export function createConnectorPaymentLedger(deps: { knex: Knex; connector: Conn
       });
     },
 
-    async balance(paymentAccountId) {
-      const balance = await connector.getBalance(paymentAccountId);
+    async balance(paymentAccountId, trx) {
+      const balance = trx
+        ? await createLedger({ knex: trx as unknown as Knex }).getBalance(paymentAccountId)
+        : await connector.getBalance(paymentAccountId);
       return balance.balance - balance.debitsPending;
     },
 
     sendPrepare: (paymentAccountId, prepare) => connector.sendPrepare(paymentAccountId, prepare),
   };
-}
-
-/**
- * The account quotes send their rate probes from: one per asset, with no lower limit, so a probe of any size passes
- * the connector's balance check. Probes carry a random condition nobody can fulfil, so they are always rejected and
- * their holds voided: this account's balance never moves.
- */
-export async function probeAccountId(db: Knex, assetId: string): Promise<string> {
-  const ownerId = `quote-probes:${assetId}`;
-  const existing = await db('ledger_accounts').where({ kind: 'other', owner_id: ownerId }).first('id');
-  if (existing) return existing.id as string;
-  try {
-    const account = await createLedger({ knex: db }).createLedgerAccount({
-      assetId,
-      kind: 'other',
-      ownerId,
-      minBalance: null,
-    });
-    return account.id;
-  } catch (error) {
-    if (error instanceof ConnectorError && error.code === 'duplicate_account') {
-      const row = await db('ledger_accounts').where({ kind: 'other', owner_id: ownerId }).first('id');
-      if (row) return row.id as string;
-    }
-    throw error;
-  }
 }

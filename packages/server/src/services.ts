@@ -8,7 +8,7 @@ import { ConfigError, type SluiceConfig, type SluiceSecrets } from './config';
 import type { Logger } from './logger';
 import type { PublicUrls } from './public-urls';
 import type { ListenerName } from './sluice';
-import { createConnectorPaymentLedger, probeAccountId, walletAddressAccountId } from './payment-ledger';
+import { createConnectorPaymentLedger, walletAddressAccountId } from './payment-ledger';
 import { createLocalReceiverRoutes } from './local-receivers';
 
 export interface ServicesDeps {
@@ -104,11 +104,12 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
         },
         payments: {
           ledger: paymentLedger,
+          // Rate probes cannot be fulfilled, so the connector runs them without holding any balance.
           probeSendPrepare: (walletAddress) => {
             let sourceAccountId: Promise<string> | undefined;
             return async (prepare) => {
-              sourceAccountId ??= probeAccountId(knex, walletAddress.assetId);
-              return connector.sendPrepare(await sourceAccountId, prepare);
+              sourceAccountId ??= walletAddressAccountId(knex, walletAddress.id, walletAddress.assetId);
+              return connector.sendPrepare(await sourceAccountId, prepare, { unfulfillable: true });
             };
           },
           funding: config.paymentFunding,

@@ -27,8 +27,11 @@ export interface PaymentLedger {
     trx: Knex.Transaction,
     input: { walletAddressId: string; assetId: string; paymentAccountId: string; amount: bigint; transferId: string },
   ): Promise<void>;
-  /** The payment account's balance (what it can still send). */
-  balance(paymentAccountId: string): Promise<bigint>;
+  /**
+   * The payment account's balance (what it can still send). Pass the caller's transaction when inside one: the
+   * embedded database has a single connection, so a query outside the open transaction would wait forever.
+   */
+  balance(paymentAccountId: string, trx?: Knex.Transaction): Promise<bigint>;
   /** Sends one Prepare from the payment account through the connector. */
   sendPrepare(paymentAccountId: string, prepare: IlpPrepare): Promise<IlpReply>;
 }

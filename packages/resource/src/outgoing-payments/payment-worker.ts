@@ -105,7 +105,7 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
         .first('id');
       if (!held) return;
       const debit = payment.quote.debitAmount.value;
-      const balance = await deps.ledger.balance(payment.ledgerAccountId as string);
+      const balance = await deps.ledger.balance(payment.ledgerAccountId as string, trx);
       const sent = debit - balance;
       if (refund > 0n && deps.funding === 'ledger') {
         await deps.ledger.refundToWalletAddress(trx, {

@@ -319,12 +319,15 @@ describe('grant request bodies', () => {
     await expect(send({ body })).resolves.toEqual({ status: 400, body: refusal('invalid_request') });
   });
 
-  it('refuses read-all of incoming payments without an identifier (no owner to ask): 400 invalid_request', async () => {
+  it('grants read-all of incoming payments without an identifier at once, as a paying Rafiki backend asks', async () => {
     const body = grantBody(app.url, {
       access_token: { access: [{ type: 'incoming-payment', actions: ['read-all'] }] },
-      interact: { start: ['redirect'] },
     });
-    await expect(send({ body })).resolves.toEqual({ status: 400, body: refusal('invalid_request') });
+    const response = await send({ body });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      access_token: { access: [{ type: 'incoming-payment', actions: ['read-all'] }] },
+    });
   });
 
   it('asks for interaction for list-all of incoming payments', async () => {

@@ -172,13 +172,13 @@ describe('access validation and policy', () => {
     }
   });
 
-  it('asks for interaction for outgoing payments and read-all/list-all of incoming payments only', () => {
+  it('asks for interaction for outgoing payments and list-all of incoming payments only', () => {
     const policy = DEFAULT_INTERACTION_POLICY;
     expect(needsInteraction({ type: 'outgoing-payment', actions: ['read'], identifier: 'https://w/a' }, policy)).toBe(
       true,
     );
     expect(needsInteraction({ type: 'incoming-payment', actions: ['create', 'read', 'list'] }, policy)).toBe(false);
-    expect(needsInteraction({ type: 'incoming-payment', actions: ['read-all'] }, policy)).toBe(true);
+    expect(needsInteraction({ type: 'incoming-payment', actions: ['read-all'] }, policy)).toBe(false);
     expect(needsInteraction({ type: 'incoming-payment', actions: ['list-all'] }, policy)).toBe(true);
     expect(needsInteraction({ type: 'quote', actions: ['create', 'read-all'] }, policy)).toBe(false);
     expect(needsInteraction({ type: 'quote', actions: ['create'] }, { ...policy, quote: true })).toBe(true);

@@ -1,9 +1,11 @@
 import type { AccessItem } from './types';
 
 /**
- * Which access needs the resource owner's consent. Defaults follow Rafiki and the brief: incoming payments and quotes
- * are granted at once; outgoing payments always need interaction, and so does reading or listing every incoming
- * payment of a wallet address (read-all / list-all), which exposes more than the client's own resources.
+ * Which access needs the resource owner's consent. Defaults follow Rafiki: incoming payments and quotes are granted at
+ * once; outgoing payments always need interaction, and so does listing every incoming payment of a wallet address
+ * (list-all). Reading one incoming payment (read-all) does not: a paying wallet's backend, Rafiki's included, asks for
+ * `incoming-payment: read-all` without an identifier and without interaction to learn the payment's STREAM details
+ * from the payee's server, and an incoming payment URL is meant to be handed to payers anyway.
  */
 export interface InteractionPolicy {
   incomingPayment: boolean;
@@ -15,7 +17,7 @@ export interface InteractionPolicy {
 export const DEFAULT_INTERACTION_POLICY: InteractionPolicy = {
   incomingPayment: false,
   quote: false,
-  readAll: true,
+  readAll: false,
   listAll: true,
 };
 

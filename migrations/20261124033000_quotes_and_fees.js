@@ -40,7 +40,9 @@ exports.up = async (knex) => {
     table.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     table.index(['wallet_address_id', 'created_at', 'id']);
   });
-  await knex.raw(`ALTER TABLE quotes ADD CONSTRAINT quotes_payment_type CHECK (payment_type IN ('FIXED_SEND', 'FIXED_DELIVERY'))`);
+  await knex.raw(
+    `ALTER TABLE quotes ADD CONSTRAINT quotes_payment_type CHECK (payment_type IN ('FIXED_SEND', 'FIXED_DELIVERY'))`,
+  );
   await knex.raw(`ALTER TABLE quotes ADD CONSTRAINT quotes_amounts CHECK (
     debit_amount BETWEEN 1 AND 18446744073709551615 AND receive_amount BETWEEN 1 AND 18446744073709551615
     AND fee_amount >= 0 AND fee_amount < debit_amount)`);

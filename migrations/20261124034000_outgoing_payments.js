@@ -30,9 +30,7 @@ exports.up = async (knex) => {
   });
   await knex.raw(`ALTER TABLE outgoing_payments ADD CONSTRAINT outgoing_payments_state
     CHECK (state IN ('FUNDING', 'SENDING', 'COMPLETED', 'FAILED', 'CANCELLED'))`);
-  await knex.raw(
-    "CREATE INDEX outgoing_payments_due ON outgoing_payments (next_attempt_at) WHERE state = 'SENDING'",
-  );
+  await knex.raw("CREATE INDEX outgoing_payments_due ON outgoing_payments (next_attempt_at) WHERE state = 'SENDING'");
 
   // Running totals per grant and interval: creating a payment locks its row and adds to it, so concurrent payments
   // are serialized on the grant and can never together exceed its limits; nothing is summed from history.

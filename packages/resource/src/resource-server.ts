@@ -110,7 +110,8 @@ export function createResourceServer(deps: ResourceServerDeps) {
         quoteLifespanMs: payments.quoteLifespanMs,
       })
     : undefined;
-  let wakeWorker: (() => void) | undefined;
+  // The worker is built after the service that wakes it.
+  const wake = { worker: undefined as (() => void) | undefined };
   const outgoingPayments =
     payments && quotes
       ? createOutgoingPaymentService({
@@ -119,7 +120,7 @@ export function createResourceServer(deps: ResourceServerDeps) {
           ledger: payments.ledger,
           funding: payments.funding,
           intervalContaining: payments.intervalContaining,
-          onReadyToSend: () => wakeWorker?.(),
+          onReadyToSend: () => wake.worker?.(),
         })
       : undefined;
   const worker =
@@ -133,7 +134,7 @@ export function createResourceServer(deps: ResourceServerDeps) {
           funding: payments.funding,
         })
       : undefined;
-  wakeWorker = worker?.wake;
+  wake.worker = worker?.wake;
   const webhookDelivery = deps.webhooks
     ? createWebhookDelivery({
         knex,

@@ -13,6 +13,7 @@ import { createSpspHandler } from './stream/spsp';
 import { createLocalStreamReceiver } from './stream/local-stream-receiver';
 import { createFeeService } from './fees/fee-service';
 import { createReceiverResolver } from './quotes/receiver';
+import { createRemoteOpenPayments, serverClientKey } from './quotes/remote-open-payments';
 import { createQuoteService } from './quotes/quote-service';
 import { quoteRoutes } from './quotes/quote-routes';
 import {
@@ -53,6 +54,11 @@ export interface ResourceServerDeps {
     quoteLifespanMs?: number;
   };
   webhooks?: { url: string; secret: string };
+  /**
+   * Secret this server's Open Payments client key is derived from (for paying receivers on other servers);
+   * without it only receivers on this server can be paid.
+   */
+  clientKeySecret?: Buffer;
   /** Told after a wallet address is created or changed. */
   onWalletAddressChanged?: (walletAddress: WalletAddress) => void;
 }
@@ -89,7 +95,14 @@ export function createResourceServer(deps: ResourceServerDeps) {
   const incomingPayments = createIncomingPaymentService(deps);
   const receivers = createWalletAddressReceivers(deps);
   const fees = createFeeService(deps);
-  const receiverResolver = createReceiverResolver({ openPaymentsUrl, incomingPayments, walletAddresses, receivers });
+  const remote = deps.clientKeySecret ? createRemoteOpenPayments(serverClientKey(deps.clientKeySecret)) : undefined;
+  const receiverResolver = createReceiverResolver({
+    openPaymentsUrl,
+    incomingPayments,
+    walletAddresses,
+    receivers,
+    remote,
+  });
   const localStreamReceiver = createLocalStreamReceiver({
     knex,
     ilpAddress: deps.ilpAddress,

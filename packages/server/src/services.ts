@@ -117,6 +117,7 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
           quoteLifespanMs: config.quoteLifespanSeconds * 1000,
         },
         webhooks: config.webhookUrl ? { url: config.webhookUrl, secret: secrets.webhookSecret } : undefined,
+        clientKeySecret: Buffer.from(secrets.streamSecret, 'base64'),
         onWalletAddressChanged: (walletAddress) =>
           walletAddressListeners.forEach((listener) => listener(walletAddress)),
       });

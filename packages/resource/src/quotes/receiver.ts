@@ -27,12 +27,17 @@ export interface ReceiverResolverDeps {
   incomingPayments: IncomingPaymentService;
   walletAddresses: WalletAddressService;
   receivers: WalletAddressReceivers;
+  /** Reaches receivers on other Open Payments servers; without it only this server's receivers can be paid. */
+  remote?: {
+    getIncomingPayment(url: string): Promise<Receiver>;
+    createIncomingPayment(walletAddressUrl: string, incomingAmount?: bigint): Promise<Receiver>;
+  };
 }
 
 /**
  * Turns a quote's `receiver` (an incoming payment URL, or a wallet address to create one at) into a Receiver.
- * Receivers on this server are resolved directly; receivers on other Open Payments servers need an Open Payments
- * client with grants, which is not built yet (the error says so).
+ * Receivers on this server are resolved directly; receivers on other Open Payments servers through `remote`, with
+ * grants this server requests there.
  */
 export function createReceiverResolver(deps: ReceiverResolverDeps) {
   const base = deps.openPaymentsUrl.replace(/\/$/, '');
@@ -63,7 +68,9 @@ export function createReceiverResolver(deps: ReceiverResolverDeps) {
     async resolve(url: string): Promise<Receiver> {
       const local = localPaymentPattern.exec(url);
       if (local) return localIncomingPayment(local[1]);
-      throw invalidReceiver('paying incoming payments on other Open Payments servers is not supported yet');
+      if (url.startsWith(base + '/')) throw invalidReceiver('no incoming payment at that URL');
+      if (!deps.remote) throw invalidReceiver('paying receivers on other Open Payments servers is not enabled');
+      return deps.remote.getIncomingPayment(url);
     },
 
     /** For a quote: an incoming payment URL as is, or a new incoming payment at a wallet address. */
@@ -88,7 +95,17 @@ export function createReceiverResolver(deps: ReceiverResolverDeps) {
         return localIncomingPayment(payment.id);
       }
       if (receiver.startsWith(base + '/')) throw invalidReceiver('no wallet address or incoming payment at that URL');
-      throw invalidReceiver('paying wallet addresses on other Open Payments servers is not supported yet');
+      if (!deps.remote) throw invalidReceiver('paying receivers on other Open Payments servers is not enabled');
+      let parsed: URL;
+      try {
+        parsed = new URL(receiver);
+      } catch {
+        throw invalidReceiver('receiver must be an incoming payment URL or a wallet address URL');
+      }
+      if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+        throw invalidReceiver('receiver must be an http(s) URL');
+      }
+      return deps.remote.createIncomingPayment(receiver, incomingAmount);
     },
   };
 }

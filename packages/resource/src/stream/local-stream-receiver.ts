@@ -43,7 +43,18 @@ export function createLocalStreamReceiver(deps: LocalStreamReceiverDeps) {
       if (money.prepare.expiresAt.getTime() <= Date.now()) {
         throw new ReceiverDeclineError('the packet expired', { temporary: true });
       }
-      if (target.kind === 'spsp') return;
+      if (target.kind === 'spsp') {
+        // SPSP money lands on the wallet address's balance (credited by the connector); only a receipt needs state.
+        if (!money.receipts) return;
+        const result = await deps.knex.raw(
+          `INSERT INTO stream_receipt_totals (connection_id, total_received) VALUES (?, ?::numeric)
+           ON CONFLICT (connection_id) DO UPDATE
+             SET total_received = stream_receipt_totals.total_received + EXCLUDED.total_received, updated_at = now()
+           RETURNING total_received`,
+          [money.connectionId, money.amount.toString()],
+        );
+        return { totalReceived: BigInt(String(result.rows[0].total_received)) };
+      }
       try {
         const payment = await deps.knex.transaction((trx) =>
           deps.incomingPayments.credit(trx, target.incomingPaymentId, money.amount),

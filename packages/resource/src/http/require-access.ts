@@ -58,7 +58,7 @@ function unauthorized(deps: RequireAccessDeps, ctx: Koa.Context, code: string, d
 export async function authorizeRequest(
   ctx: Koa.Context,
   deps: RequireAccessDeps,
-  wanted: { type: AccessType; action: AccessAction; identifier?: string },
+  wanted: { type: AccessType; action: AccessAction; identifier?: string; anyOfType?: boolean },
 ): Promise<AuthorizedAccess> {
   const header = ctx.get('authorization');
   const match = /^GNAP ([\x21-\x7e]+)$/.exec(header);
@@ -66,10 +66,16 @@ export async function authorizeRequest(
 
   let introspection;
   try {
-    introspection = await deps.introspect({
-      access_token: match[1],
-      access: [{ type: wanted.type, actions: [wanted.action], identifier: wanted.identifier }],
-    });
+    // anyOfType: the caller only needs to know which grant the token belongs to (GET /outgoing-payment-grant), so
+    // every granted item comes back (no `access` asked for) and any of the type will do.
+    introspection = await deps.introspect(
+      wanted.anyOfType
+        ? { access_token: match[1] }
+        : {
+            access_token: match[1],
+            access: [{ type: wanted.type, actions: [wanted.action], identifier: wanted.identifier }],
+          },
+    );
   } catch {
     throw unauthorized(deps, ctx, 'unauthorized', 'the access token could not be checked');
   }
@@ -78,9 +84,10 @@ export async function authorizeRequest(
   const acceptable = [wanted.action, SUPERSET[wanted.action]].filter(Boolean) as AccessAction[];
   const granted = introspection.access.find(
     (item) =>
-      item.type === wanted.type &&
-      (item.identifier === undefined || wanted.identifier === undefined || item.identifier === wanted.identifier) &&
-      item.actions.some((action) => acceptable.includes(action)),
+      (wanted.anyOfType && item.type === wanted.type) ||
+      (item.type === wanted.type &&
+        (item.identifier === undefined || wanted.identifier === undefined || item.identifier === wanted.identifier) &&
+        item.actions.some((action) => acceptable.includes(action))),
   );
   if (!granted)
     throw new OpenPaymentsError(403, 'forbidden', `the grant does not allow ${wanted.type}:${wanted.action}`);

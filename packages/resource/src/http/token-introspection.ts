@@ -28,7 +28,8 @@ export type ClientIdentity = { walletAddress: string } | { jwk: Record<string, u
 
 export interface IntrospectionRequest {
   access_token: string;
-  access: { type: AccessType; actions: AccessAction[]; identifier?: string }[];
+  /** Omitted: every item the grant holds comes back. */
+  access?: { type: AccessType; actions: AccessAction[]; identifier?: string }[];
 }
 
 export type IntrospectionResponse =

@@ -88,7 +88,7 @@ export function outgoingPaymentRoutes(deps: OutgoingPaymentRoutesDeps): Koa.Midd
     }
     if (ctx.path === '/outgoing-payment-grant' && ctx.method === 'GET') {
       // The token names the grant; any outgoing-payment access of it may read what it has spent.
-      const access = await authorizeRequest(ctx, deps, { type: 'outgoing-payment', action: 'create' });
+      const access = await authorizeRequest(ctx, deps, { type: 'outgoing-payment', action: 'create', anyOfType: true });
       const spent = await deps.outgoingPayments.grantSpent(access.grantId, access.limits?.interval);
       const debitLimit = access.limits?.debitAmount;
       const receiveLimit = access.limits?.receiveAmount;

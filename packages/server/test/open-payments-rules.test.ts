@@ -1,0 +1,204 @@
+// Rules a wallet provider relies on, exercised with the official SDK against a live Sluice: grant limits hold under
+// concurrent payments, an expired quote cannot be paid, a token works only for its own client and wallet address,
+// lists page in both directions, and an unfunded wallet cannot pay.
+import { randomUUID } from 'node:crypto';
+import { isPendingGrant, type AuthenticatedClient, type Quote } from '@interledger/open-payments';
+import type { SluiceInstance } from '@sluice/server';
+import {
+  approveInteraction,
+  continueGrant,
+  createAccount,
+  startTestSluice,
+  type TestAccount,
+} from '../../../test-support';
+
+async function tokenFor(
+  client: AuthenticatedClient,
+  authServer: string,
+  access: Parameters<AuthenticatedClient['grant']['request']>[1]['access_token'],
+) {
+  const grant = await client.grant.request({ url: authServer }, { access_token: access });
+  if (isPendingGrant(grant) || !('access_token' in grant) || !grant.access_token) throw new Error('expected a token');
+  return grant.access_token.value;
+}
+
+describe('Open Payments rules', () => {
+  let sluice: SluiceInstance;
+  let alice: TestAccount;
+  let bob: TestAccount;
+  let mallory: TestAccount;
+
+  beforeAll(async () => {
+    sluice = await startTestSluice({
+      WAIT_SECONDS: '1',
+      IDENTITY_SERVER_URL: 'http://127.0.0.1:9/idp',
+      QUOTE_LIFESPAN_SECONDS: '2',
+    });
+    alice = await createAccount(sluice, { path: '/alice', assetCode: 'USD', assetScale: 2, balance: 1_000_000n });
+    bob = await createAccount(sluice, { path: '/bob', assetCode: 'USD', assetScale: 2 });
+    mallory = await createAccount(sluice, { path: '/mallory', assetCode: 'USD', assetScale: 2 });
+  });
+  afterAll(() => sluice.stop());
+
+  const url = (account: TestAccount) => account.walletAddress.url;
+  const rs = () => sluice.publicUrls.openPayments;
+  const as = () => sluice.publicUrls.authServer;
+
+  async function quoteFor(debit: string): Promise<Quote> {
+    const token = await tokenFor(alice.client, as(), { access: [{ type: 'quote', actions: ['create', 'read'] }] });
+    return alice.client.quote.create(
+      { url: rs(), accessToken: token },
+      {
+        walletAddress: url(alice),
+        receiver: url(bob),
+        method: 'ilp',
+        debitAmount: { value: debit, assetCode: 'USD', assetScale: 2 },
+      },
+    );
+  }
+
+  async function outgoingToken(limits?: Record<string, unknown>): Promise<string> {
+    const pending = await alice.client.grant.request(
+      { url: as() },
+      {
+        access_token: {
+          access: [
+            {
+              type: 'outgoing-payment',
+              actions: ['create', 'read', 'list'],
+              identifier: url(alice),
+              ...(limits ? { limits } : {}),
+            },
+          ],
+        },
+        interact: {
+          start: ['redirect'],
+          finish: { method: 'redirect', uri: 'https://client.example/done', nonce: randomUUID() },
+        },
+      },
+    );
+    if (!isPendingGrant(pending)) throw new Error('expected an interactive grant');
+    const { interactRef } = await approveInteraction(sluice, pending);
+    return continueGrant(alice.client, pending, interactRef as string);
+  }
+
+  it('never lets concurrent payments together exceed the grant debitAmount limit', async () => {
+    const quotes = await Promise.all(['1000', '1000', '1000', '1000'].map(quoteFor));
+    const token = await outgoingToken({ debitAmount: { value: '2500', assetCode: 'USD', assetScale: 2 } });
+    const results = await Promise.allSettled(
+      quotes.map((quote) =>
+        alice.client.outgoingPayment.create(
+          { url: rs(), accessToken: token },
+          { walletAddress: url(alice), quoteId: quote.id },
+        ),
+      ),
+    );
+    const created = results.filter((result) => result.status === 'fulfilled');
+    expect(created).toHaveLength(2);
+    for (const result of results) {
+      if (result.status === 'rejected') expect(result.reason).toMatchObject({ status: 403 });
+    }
+    const spent = await alice.client.outgoingPayment.getGrantSpentAmounts({ url: rs(), accessToken: token });
+    expect(spent.spentDebitAmount).toEqual({ value: '2000', assetCode: 'USD', assetScale: 2 });
+  }, 60_000);
+
+  it('refuses to pay an expired quote', async () => {
+    const quote = await quoteFor('500');
+    const token = await outgoingToken();
+    await new Promise((resolve) => setTimeout(resolve, 2_200));
+    await expect(
+      alice.client.outgoingPayment.create(
+        { url: rs(), accessToken: token },
+        { walletAddress: url(alice), quoteId: quote.id },
+      ),
+    ).rejects.toMatchObject({ status: 400 });
+  }, 60_000);
+
+  it('accepts a token only from its own client, for its own wallet address', async () => {
+    const token = await tokenFor(alice.client, as(), {
+      access: [{ type: 'incoming-payment', actions: ['create', 'read', 'list'], identifier: url(bob) }],
+    });
+    // Another wallet address than the grant names: forbidden.
+    await expect(
+      alice.client.incomingPayment.create({ url: rs(), accessToken: token }, { walletAddress: url(mallory) }),
+    ).rejects.toMatchObject({ status: 403 });
+    // Alice's token presented by Mallory's client (signed with Mallory's key): refused.
+    await expect(
+      mallory.client.incomingPayment.create({ url: rs(), accessToken: token }, { walletAddress: url(bob) }),
+    ).rejects.toMatchObject({ status: 401 });
+    // No token at all.
+    const response = await fetch(`${rs()}/incoming-payments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ walletAddress: url(bob) }),
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe(`GNAP as_uri=${as()}`);
+  });
+
+  it('pages incoming payments forwards and backwards', async () => {
+    const token = await tokenFor(alice.client, as(), {
+      access: [{ type: 'incoming-payment', actions: ['create', 'read', 'list'], identifier: url(mallory) }],
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      ids.push(
+        (await alice.client.incomingPayment.create({ url: rs(), accessToken: token }, { walletAddress: url(mallory) }))
+          .id,
+      );
+    }
+    const newestFirst = [...ids].reverse();
+    const first = await alice.client.incomingPayment.list(
+      { url: rs(), accessToken: token, walletAddress: url(mallory) },
+      { first: 2, 'wallet-address': url(mallory) },
+    );
+    expect(first.result.map((payment) => payment.id)).toEqual(newestFirst.slice(0, 2));
+    expect(first.pagination.hasNextPage).toBe(true);
+    const second = await alice.client.incomingPayment.list(
+      { url: rs(), accessToken: token, walletAddress: url(mallory) },
+      { first: 2, cursor: first.pagination.endCursor, 'wallet-address': url(mallory) },
+    );
+    expect(second.result.map((payment) => payment.id)).toEqual(newestFirst.slice(2, 4));
+    const back = await alice.client.incomingPayment.list(
+      { url: rs(), accessToken: token, walletAddress: url(mallory) },
+      { last: 2, cursor: second.pagination.startCursor as string, 'wallet-address': url(mallory) },
+    );
+    expect(back.result.map((payment) => payment.id)).toEqual(newestFirst.slice(0, 2));
+  });
+
+  it('refuses a payment the wallet balance cannot fund, creating nothing', async () => {
+    const poor = await createAccount(sluice, { path: '/poor', assetCode: 'USD', assetScale: 2, balance: 100n });
+    const quoteToken = await tokenFor(poor.client, as(), { access: [{ type: 'quote', actions: ['create'] }] });
+    const quote = await poor.client.quote.create(
+      { url: rs(), accessToken: quoteToken },
+      {
+        walletAddress: url(poor),
+        receiver: url(bob),
+        method: 'ilp',
+        debitAmount: { value: '5000', assetCode: 'USD', assetScale: 2 },
+      },
+    );
+    const pending = await poor.client.grant.request(
+      { url: as() },
+      {
+        access_token: { access: [{ type: 'outgoing-payment', actions: ['create'], identifier: url(poor) }] },
+        interact: {
+          start: ['redirect'],
+          finish: { method: 'redirect', uri: 'https://client.example/done', nonce: randomUUID() },
+        },
+      },
+    );
+    if (!isPendingGrant(pending)) throw new Error('expected an interactive grant');
+    const { interactRef } = await approveInteraction(sluice, pending);
+    const token = await continueGrant(poor.client, pending, interactRef as string);
+    await expect(
+      poor.client.outgoingPayment.create(
+        { url: rs(), accessToken: token },
+        { walletAddress: url(poor), quoteId: quote.id },
+      ),
+    ).rejects.toMatchObject({ status: 403 });
+    expect(await sluice.database.knex('outgoing_payments').where('wallet_address_id', poor.walletAddress.id)).toEqual(
+      [],
+    );
+  }, 60_000);
+});

@@ -207,6 +207,7 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
       });
       delivered += progress.delivered;
       await knex('outgoing_payments').where('id', id).update({ delivered_amount: delivered.toString() });
+      if (signal.aborted) throw new StreamPaymentError('ABORTED', 'the worker is stopping');
       const left = (await deps.ledger.balance(payment.ledgerAccountId)) - quote.fee;
       await finish(payment, { state: 'COMPLETED' }, left > 0n ? left : 0n);
     } catch (error) {
@@ -215,7 +216,21 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
         delivered += partial.delivered;
         await knex('outgoing_payments').where('id', id).update({ delivered_amount: delivered.toString() });
       }
-      if (signal.aborted) return;
+      if (signal.aborted) {
+        // A clean stop hands the payment over at once; a crash leaves the lease to run out instead.
+        await knex('outgoing_payments')
+          .where({ id, lease_owner: owner })
+          .update({ lease_owner: null, lease_expires_at: null })
+          .catch((releaseError: unknown) => logger.warn({ err: releaseError, id }, 'lease release failed'));
+        return;
+      }
+      if (quote.paymentType === 'FIXED_DELIVERY' && (await receiverIsPaid(quote.receiver))) {
+        // The receiver closed because it has everything it expected (e.g. the last packets of an interrupted attempt
+        // completed it): the payment has done its job.
+        const left = (await deps.ledger.balance(payment.ledgerAccountId)) - quote.fee;
+        await finish(payment, { state: 'COMPLETED' }, left > 0n ? left : 0n);
+        return;
+      }
       logger.info({ err: error, id, attempt: payment.attempts }, 'payment attempt failed');
       if (isFinal(error) || payment.attempts >= maxAttempts) {
         // A failed payment gives everything it did not send back, its fee included.
@@ -228,6 +243,16 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
     } finally {
       clearInterval(renew);
     }
+  }
+
+  /** Whether an incoming payment with a fixed amount has received all of it. */
+  async function receiverIsPaid(url: string): Promise<boolean> {
+    const receiver = await deps.receivers.resolve(url).catch(() => undefined);
+    return (
+      receiver?.incomingAmount !== undefined &&
+      !receiver.receiving &&
+      receiver.receivedAmount >= receiver.incomingAmount
+    );
   }
 
   async function claimAndRun(): Promise<void> {

@@ -57,6 +57,14 @@ export function createConnectorPaymentLedger(deps: { knex: Knex; connector: Conn
       }
     },
 
+    async depositToPaymentAccount(trx, input) {
+      await createLedger({ knex: trx as unknown as Knex }).deposit({
+        id: input.transferId,
+        accountId: input.paymentAccountId,
+        amount: input.amount,
+      });
+    },
+
     async refundToWalletAddress(trx, input) {
       const walletAccount = await walletAddressAccountId(trx, input.walletAddressId, input.assetId);
       await createLedger({ knex: trx as unknown as Knex }).transfer({

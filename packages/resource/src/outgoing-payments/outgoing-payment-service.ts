@@ -218,6 +218,58 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
       return result;
     },
 
+    /**
+     * Webhook funding: the operator answers outgoing_payment.created by depositing the debit amount, and the payment
+     * starts. Idempotent per transfer id; a payment that is not waiting for funds is refused.
+     */
+    async depositLiquidity(id: string, transferId: string): Promise<OutgoingPayment> {
+      const payment = await knex.transaction(async (trx) => {
+        const row = (await trx('outgoing_payments').where('id', id).forUpdate().first()) as PaymentRow | undefined;
+        if (!row) throw new OpenPaymentsError(404, 'not_found', 'outgoing payment not found');
+        if (row.state !== 'FUNDING') {
+          throw new OpenPaymentsError(409, 'invalid_state', `the outgoing payment is ${row.state}, not FUNDING`);
+        }
+        const quote = (await deps.quotes.get(row.quote_id, trx)) as Quote;
+        await deps.ledger.depositToPaymentAccount(trx, {
+          paymentAccountId: row.ledger_account_id as string,
+          amount: quote.debitAmount.value,
+          transferId,
+        });
+        await trx('outgoing_payments')
+          .where('id', id)
+          .update({ state: 'SENDING', next_attempt_at: trx.fn.now(), updated_at: trx.fn.now() });
+        return (await this.get(id, trx)) as OutgoingPayment;
+      });
+      deps.onReadyToSend?.();
+      return payment;
+    },
+
+    /** Cancels a payment still waiting for funds (the operator's answer when it will not fund it). */
+    async cancel(id: string, reason?: string): Promise<OutgoingPayment> {
+      return knex.transaction(async (trx) => {
+        const row = (await trx('outgoing_payments').where('id', id).forUpdate().first()) as PaymentRow | undefined;
+        if (!row) throw new OpenPaymentsError(404, 'not_found', 'outgoing payment not found');
+        if (row.state !== 'FUNDING') {
+          throw new OpenPaymentsError(
+            409,
+            'invalid_state',
+            `only a payment in FUNDING can be cancelled, this one is ${row.state}`,
+          );
+        }
+        await trx('outgoing_payments')
+          .where('id', id)
+          .update({
+            state: 'CANCELLED',
+            error: reason ?? 'cancelled by the operator',
+            next_attempt_at: null,
+            updated_at: trx.fn.now(),
+          });
+        const payment = (await this.get(id, trx)) as OutgoingPayment;
+        await recordWebhookEvent(trx, 'outgoing_payment.failed', outgoingPaymentEventData(payment));
+        return payment;
+      });
+    },
+
     async get(id: string, db: Knex | Knex.Transaction = knex): Promise<OutgoingPayment | undefined> {
       const row = (await db('outgoing_payments').where('id', id).first()) as PaymentRow | undefined;
       return row && toPayment(row, db);

@@ -22,6 +22,11 @@ export interface PaymentLedger {
     trx: Knex.Transaction,
     input: { walletAddressId: string; assetId: string; paymentAccountId: string; amount: bigint; transferId: string },
   ): Promise<void>;
+  /** Money the operator brings in from outside (webhook funding): credited to the payment account. */
+  depositToPaymentAccount(
+    trx: Knex.Transaction,
+    input: { paymentAccountId: string; amount: bigint; transferId: string },
+  ): Promise<void>;
   /** Gives unsent money back from the payment account to the wallet address. */
   refundToWalletAddress(
     trx: Knex.Transaction,

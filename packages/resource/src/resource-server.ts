@@ -161,7 +161,9 @@ export function createResourceServer(deps: ResourceServerDeps) {
     openPaymentsErrors(logger),
     incomingPaymentRoutes({ ...access, incomingPayments, walletAddresses, receivers }),
     ...(quotes ? [quoteRoutes({ ...access, quotes, walletAddresses })] : []),
-    ...(outgoingPayments ? [outgoingPaymentRoutes({ ...access, outgoingPayments, walletAddresses })] : []),
+    ...(outgoingPayments && quotes
+      ? [outgoingPaymentRoutes({ ...access, outgoingPayments, quotes, walletAddresses })]
+      : []),
     walletAddressRoutes({
       walletAddresses,
       keys,

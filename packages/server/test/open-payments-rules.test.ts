@@ -8,6 +8,7 @@ import {
   approveInteraction,
   continueGrant,
   createAccount,
+  eventually,
   startTestSluice,
   type TestAccount,
 } from '../../../test-support';
@@ -200,5 +201,33 @@ describe('Open Payments rules', () => {
     expect(await sluice.database.knex('outgoing_payments').where('wallet_address_id', poor.walletAddress.id)).toEqual(
       [],
     );
+  }, 60_000);
+
+  it('creates an outgoing payment straight from an incoming payment and a debit amount', async () => {
+    const incomingToken = await tokenFor(alice.client, as(), {
+      access: [{ type: 'incoming-payment', actions: ['create', 'read'], identifier: url(bob) }],
+    });
+    const incoming = await alice.client.incomingPayment.create(
+      { url: rs(), accessToken: incomingToken },
+      { walletAddress: url(bob), incomingAmount: { value: '800', assetCode: 'USD', assetScale: 2 } },
+    );
+    const token = await outgoingToken();
+    const outgoing = await alice.client.outgoingPayment.create(
+      { url: rs(), accessToken: token },
+      {
+        walletAddress: url(alice),
+        incomingPayment: incoming.id,
+        debitAmount: { value: '500', assetCode: 'USD', assetScale: 2 },
+      },
+    );
+    expect(outgoing).toMatchObject({
+      receiver: incoming.id,
+      debitAmount: { value: '500', assetCode: 'USD', assetScale: 2 },
+    });
+    const received = await eventually(async () => {
+      const current = await alice.client.incomingPayment.get({ url: incoming.id, accessToken: incomingToken });
+      return current.receivedAmount.value !== '0' ? current : undefined;
+    });
+    expect(BigInt(received.receivedAmount.value)).toBeGreaterThanOrEqual(BigInt(outgoing.receiveAmount.value));
   }, 60_000);
 });

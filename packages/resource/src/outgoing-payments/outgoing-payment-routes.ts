@@ -6,13 +6,16 @@ import { readJsonBody } from '../http/json-body';
 import { authorizeRequest, type RequireAccessDeps } from '../http/require-access';
 import type { WalletAddress, WalletAddressService } from '../wallet-addresses/wallet-address-service';
 import { outgoingPaymentJson, type OutgoingPaymentService } from './outgoing-payment-service';
+import type { QuoteService } from '../quotes/quote-service';
 
 export interface OutgoingPaymentRoutesDeps extends RequireAccessDeps {
   outgoingPayments: OutgoingPaymentService;
+  quotes: QuoteService;
   walletAddresses: WalletAddressService;
 }
 
 const CREATE_FIELDS = new Set(['walletAddress', 'quoteId', 'metadata']);
+const DIRECT_FIELDS = new Set(['walletAddress', 'incomingPayment', 'debitAmount', 'metadata']);
 
 async function activeWalletAddress(deps: OutgoingPaymentRoutesDeps, url: unknown): Promise<WalletAddress> {
   if (typeof url !== 'string' || url === '') throw invalidRequest('walletAddress is required');
@@ -35,24 +38,35 @@ export function outgoingPaymentRoutes(deps: OutgoingPaymentRoutesDeps): Koa.Midd
   return async (ctx, next) => {
     if (ctx.path === '/outgoing-payments' && ctx.method === 'POST') {
       const body = await readJsonBody(ctx);
-      if ('incomingPayment' in body || 'debitAmount' in body) {
-        throw invalidRequest(
-          'create outgoing payments from a quote (quoteId); incomingPayment + debitAmount is not supported yet',
-        );
-      }
-      const unknown = Object.keys(body).filter((key) => !CREATE_FIELDS.has(key));
+      // Two forms: from a quote, or straight from an incoming payment with a debit amount (priced on the spot).
+      const direct = 'incomingPayment' in body || 'debitAmount' in body;
+      const allowed = direct ? DIRECT_FIELDS : CREATE_FIELDS;
+      const unknown = Object.keys(body).filter((key) => !allowed.has(key));
       if (unknown.length > 0) throw invalidRequest(`unknown field(s): ${unknown.join(', ')}`);
+      if (direct && (typeof body.incomingPayment !== 'string' || body.debitAmount === undefined)) {
+        throw invalidRequest('incomingPayment and debitAmount go together');
+      }
       const walletAddress = await activeWalletAddress(deps, body.walletAddress);
       const access = await authorizeRequest(ctx, deps, {
         type: 'outgoing-payment',
         action: 'create',
         identifier: walletAddress.url,
       });
+      const quoteId = direct
+        ? (
+            await deps.quotes.create({
+              walletAddress,
+              client: access.clientId,
+              receiver: body.incomingPayment,
+              debitAmount: body.debitAmount,
+            })
+          ).id
+        : quoteIdFrom(body.quoteId, deps.openPaymentsUrl);
       const { payment, grantSpent } = await deps.outgoingPayments.createFromQuote({
         walletAddress,
         client: access.clientId,
         grant: { id: access.grantId, limits: access.limits },
-        quoteId: quoteIdFrom(body.quoteId, deps.openPaymentsUrl),
+        quoteId,
         metadata: body.metadata,
       });
       ctx.status = 201;

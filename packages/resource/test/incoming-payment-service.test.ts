@@ -39,7 +39,14 @@ describe('incoming payment service', () => {
       incomingAmount: { value: 1000n },
     });
     const events = await db.knex('webhook_events').where('type', 'incoming_payment.created');
-    expect(events.map((event) => event.data.id)).toContain(payment.id);
+    const event = events.find((candidate) => candidate.data.id === payment.id);
+    expect(event.data).toMatchObject({
+      createdAt: payment.createdAt.toISOString(),
+      updatedAt: payment.createdAt.toISOString(),
+      incomingAmount: { value: '1000', assetCode: 'USD', assetScale: 2 },
+      metadata: { externalRef: 'INV-1' },
+    });
+    expect((await resource.incomingPayments.get(payment.id))?.createdAt).toEqual(payment.createdAt);
   });
 
   it.each([

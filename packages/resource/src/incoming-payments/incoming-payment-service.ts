@@ -44,6 +44,9 @@ export interface IncomingPaymentServiceDeps {
 
 const THIRTY_DAYS_MS = 30 * 24 * 60 * 60 * 1000;
 
+/** A timestamptz column as the ISO 8601 text JavaScript's toISOString() writes (UTC, milliseconds, Z). */
+const ISO_TIMESTAMP = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
 /** Why a credit was refused: the STREAM receiver turns these into rejects the sender understands. */
 export class IncomingPaymentCreditError extends Error {
   constructor(
@@ -122,20 +125,48 @@ export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
       ) {
         throw invalidRequest('metadata must be an object');
       }
-      return knex.transaction(async (trx) => {
-        const id = randomUUID();
-        await trx('incoming_payments').insert({
-          id,
-          wallet_address_id: walletAddress.id,
-          client: input.client ?? null,
-          incoming_amount: incomingAmount?.value.toString() ?? null,
-          expires_at: expiresAt,
-          metadata: input.metadata === undefined ? null : JSON.stringify(input.metadata),
-        });
-        const payment = (await getIn(trx, id)) as IncomingPayment;
-        await recordWebhookEvent(trx, 'incoming_payment.created', incomingPaymentEventData(payment));
-        return payment;
-      });
+      // One statement writes the payment and its incoming_payment.created event: atomic without a transaction, and
+      // one round trip (creation is the hottest write path of the resource server). Timestamps are the database's,
+      // to the microsecond, so that pages keep creation order.
+      const payment: IncomingPayment = {
+        id: randomUUID(),
+        walletAddressId: walletAddress.id,
+        client: input.client,
+        incomingAmount,
+        receivedAmount: { value: 0n, assetCode: walletAddress.assetCode, assetScale: walletAddress.assetScale },
+        state: 'pending',
+        expiresAt,
+        metadata: input.metadata as Record<string, unknown> | undefined,
+        createdAt: new Date(0),
+        updatedAt: new Date(0),
+      };
+      const { createdAt: _created, updatedAt: _updated, ...eventWithoutTimes } = incomingPaymentEventData(payment);
+      const result = await knex.raw(
+        `WITH payment AS (
+           INSERT INTO incoming_payments (id, wallet_address_id, client, incoming_amount, expires_at, metadata)
+           VALUES (?, ?, ?, ?::numeric, ?, ?::jsonb)
+           RETURNING created_at
+         ), event AS (
+           INSERT INTO webhook_events (id, type, data, created_at)
+           SELECT ?, 'incoming_payment.created',
+                  ?::jsonb || jsonb_build_object('createdAt', ${ISO_TIMESTAMP}, 'updatedAt', ${ISO_TIMESTAMP}),
+                  created_at
+             FROM payment
+         )
+         SELECT created_at FROM payment`,
+        [
+          payment.id,
+          walletAddress.id,
+          input.client ?? null,
+          incomingAmount?.value.toString() ?? null,
+          expiresAt,
+          input.metadata === undefined ? null : JSON.stringify(input.metadata),
+          randomUUID(),
+          JSON.stringify(eventWithoutTimes),
+        ],
+      );
+      payment.createdAt = payment.updatedAt = result.rows[0].created_at as Date;
+      return payment;
     },
 
     get: (id: string) => getIn(knex, id),

@@ -9,6 +9,7 @@ import {
 import { generateEd25519Key, type SigningKey } from '../packages/http-signatures/src';
 import type { WalletAddress } from '../packages/resource/src';
 import type { SluiceInstance } from '../packages/server/src/sluice';
+import { decideWithIdentityProvider, type InteractionOutcome } from '../packages/server/src/consent-driver';
 
 export interface TestAccount {
   walletAddress: WalletAddress;
@@ -61,38 +62,17 @@ export async function depositAssetLiquidity(sluice: SluiceInstance, assetId: str
   await connector.deposit({ id: randomUUID(), accountId: accounts.liquidityAccountId, amount });
 }
 
-/**
- * Plays the user and the identity provider of an interactive grant: starts the interaction in a "browser", accepts
- * over the IdP API, finishes, and returns the interact_ref the client's finish URI received.
- */
-export async function approveInteraction(
+/** Plays the user and the identity provider of an interactive grant (IdP API), as the owner would. */
+export function approveInteraction(
   sluice: SluiceInstance,
   grant: PendingGrant,
   options: { accept?: boolean } = {},
-): Promise<{ interactRef?: string; hash?: string; result?: string }> {
-  const start = await fetch(grant.interact.redirect, { redirect: 'manual' });
-  const cookie = start.headers.getSetCookie()[0]?.split(';')[0];
-  const location = new URL(start.headers.get('location') as string);
-  const interactId = location.searchParams.get('interactId');
-  const nonce = location.searchParams.get('nonce');
-  if (!cookie || !interactId || !nonce) throw new Error(`interaction did not start: ${start.status}`);
-  const interaction = sluice.urls['auth-interaction'];
-  const decision = options.accept === false ? 'reject' : 'accept';
-  const answer = await fetch(`${interaction}/grant/${interactId}/${nonce}/${decision}`, {
-    method: 'POST',
-    headers: { 'x-idp-secret': sluice.secrets.idpSecret },
+): Promise<InteractionOutcome> {
+  return decideWithIdentityProvider(grant.interact.redirect, {
+    interactionUrl: sluice.urls['auth-interaction'] as string,
+    idpSecret: sluice.secrets.idpSecret,
+    accept: options.accept,
   });
-  if (answer.status !== 202) throw new Error(`IdP ${decision} answered ${answer.status}`);
-  const finish = await fetch(`${interaction}/interact/${interactId}/${nonce}/finish`, {
-    headers: { cookie },
-    redirect: 'manual',
-  });
-  const back = new URL(finish.headers.get('location') as string);
-  return {
-    interactRef: back.searchParams.get('interact_ref') ?? undefined,
-    hash: back.searchParams.get('hash') ?? undefined,
-    result: back.searchParams.get('result') ?? undefined,
-  };
 }
 
 /** Continues an approved interactive grant to its access token (waiting the grant's `wait` first). */

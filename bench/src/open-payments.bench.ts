@@ -13,7 +13,7 @@ import {
   type AuthenticatedClient,
 } from '@interledger/open-payments';
 import { generateEd25519Key } from '@sluice/http-signatures';
-import { loadConfig, startSluice, type SluiceInstance } from '@sluice/server';
+import { decideWithIdentityProvider, loadConfig, startSluice, type SluiceInstance } from '@sluice/server';
 import type { BenchFigure } from './figure';
 import { createBenchDatabase } from './bench-database';
 
@@ -51,24 +51,21 @@ async function outgoingToken(sluice: SluiceInstance, client: AuthenticatedClient
     { url: sluice.publicUrls.authServer },
     {
       access_token: { access: [{ type: 'outgoing-payment', actions: ['create', 'read'], identifier: walletAddress }] },
-      interact: { start: ['redirect'], finish: { method: 'redirect', uri: 'https://bench.invalid/done', nonce: randomUUID() } },
+      interact: {
+        start: ['redirect'],
+        finish: { method: 'redirect', uri: 'https://bench.invalid/done', nonce: randomUUID() },
+      },
     },
   );
   if (!isPendingGrant(pending)) throw new Error('expected an interactive grant');
-  const start = await fetch(pending.interact.redirect, { redirect: 'manual' });
-  const cookie = start.headers.getSetCookie()[0].split(';')[0];
-  const location = new URL(start.headers.get('location') as string);
-  const base = `${sluice.urls['auth-interaction']}/grant/${location.searchParams.get('interactId')}/${location.searchParams.get('nonce')}`;
-  await fetch(`${base}/accept`, { method: 'POST', headers: { 'x-idp-secret': sluice.secrets.idpSecret } });
-  const finish = await fetch(
-    `${sluice.urls['auth-interaction']}/interact/${location.searchParams.get('interactId')}/${location.searchParams.get('nonce')}/finish`,
-    { headers: { cookie }, redirect: 'manual' },
-  );
-  const interactRef = new URL(finish.headers.get('location') as string).searchParams.get('interact_ref') as string;
+  const { interactRef } = await decideWithIdentityProvider(pending.interact.redirect, {
+    interactionUrl: sluice.urls['auth-interaction'] as string,
+    idpSecret: sluice.secrets.idpSecret,
+  });
   await new Promise((resolve) => setTimeout(resolve, (pending.continue.wait ?? 0) * 1000));
   const continued = await client.grant.continue(
     { url: pending.continue.uri, accessToken: pending.continue.access_token.value },
-    { interact_ref: interactRef },
+    { interact_ref: interactRef as string },
   );
   if (!isFinalizedGrantWithAccessToken(continued)) throw new Error('no token');
   return continued.access_token.value;

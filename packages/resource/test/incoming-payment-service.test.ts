@@ -1,24 +1,15 @@
-import { createResourceServer, type WalletAddress } from '@sluice/resource';
-import pino from 'pino';
+import { type ResourceServer, type WalletAddress } from '@sluice/resource';
 import { createTestDatabase, type TestDatabase } from '../../../test-support';
-import { insertAsset } from './fixtures';
+import { createTestResourceServer, insertAsset } from './fixtures';
 
 describe('incoming payment service', () => {
   let db: TestDatabase;
-  let resource: ReturnType<typeof createResourceServer>;
+  let resource: ResourceServer;
   let alice: WalletAddress;
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    resource = createResourceServer({
-      knex: db.knex,
-      logger: pino({ level: 'silent' }),
-      openPaymentsUrl: 'https://wallet.example',
-      authServerUrl: 'https://auth.wallet.example',
-      ilpAddress: 'test.sluice',
-      streamSecret: Buffer.alloc(32, 7),
-      introspect: async () => ({ active: false }),
-    });
+    resource = createTestResourceServer(db.knex);
     alice = await resource.walletAddresses.create({ address: '/alice', assetId: await insertAsset(db.knex) });
   });
   afterAll(() => db.drop());

@@ -1,27 +1,18 @@
-import { createResourceServer, type WalletAddress } from '@sluice/resource';
+import { type ResourceServer, type WalletAddress } from '@sluice/resource';
 import { sendPayment } from '@sluice/stream';
-import pino from 'pino';
 import { createTestDatabase, type TestDatabase } from '../../../test-support';
 import { createLocalStreamReceiver } from '../src/stream/local-stream-receiver';
-import { insertAsset } from './fixtures';
+import { createTestResourceServer, insertAsset } from './fixtures';
 
 describe('local STREAM receiver', () => {
   let db: TestDatabase;
-  let resource: ReturnType<typeof createResourceServer>;
+  let resource: ResourceServer;
   let alice: WalletAddress;
   let receiver: ReturnType<typeof createLocalStreamReceiver>;
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    resource = createResourceServer({
-      knex: db.knex,
-      logger: pino({ level: 'silent' }),
-      openPaymentsUrl: 'https://wallet.example',
-      authServerUrl: 'https://auth.wallet.example',
-      ilpAddress: 'test.sluice',
-      streamSecret: Buffer.alloc(32, 5),
-      introspect: async () => ({ active: false }),
-    });
+    resource = createTestResourceServer(db.knex);
     alice = await resource.walletAddresses.create({ address: '/alice', assetId: await insertAsset(db.knex) });
     receiver = createLocalStreamReceiver({ ...resource, knex: db.knex, ilpAddress: 'test.sluice' });
   });

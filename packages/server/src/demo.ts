@@ -14,6 +14,7 @@ import {
 } from '@interledger/open-payments';
 import { generateEd25519Key } from '@sluice/http-signatures';
 import { loadConfig } from './config';
+import { acceptOnConsentPage } from './consent-driver';
 import { createLogger } from './logger';
 import { startSluice, type SluiceInstance } from './sluice';
 
@@ -37,29 +38,6 @@ async function tokenFor(client: AuthenticatedClient, authServer: string, access:
   const grant = await client.grant.request({ url: authServer }, { access_token: { access } });
   if (!isFinalizedGrantWithAccessToken(grant)) throw new Error('expected a grant with an access token');
   return grant.access_token.value;
-}
-
-/** The user's side of consent: the built-in consent page, opened and accepted like a browser would. */
-async function acceptOnConsentPage(redirect: string, consentSecret: string): Promise<string> {
-  const start = await fetch(redirect, { redirect: 'manual' });
-  const cookie = start.headers.getSetCookie()[0]?.split(';')[0] ?? '';
-  const pageUrl = start.headers.get('location') as string;
-  const page = await (await fetch(pageUrl, { headers: { cookie } })).text();
-  const csrf = /<input type="hidden" name="csrf" value="([^"]*)">/.exec(page)?.[1];
-  const action = /<form method="post" action="([^"]*)">/.exec(page)?.[1]?.replace(/&#38;/g, '&');
-  if (!csrf || !action) throw new Error('the consent page has no form');
-  detail(`consent page: ${pageUrl.split('?')[0]}`);
-  const submitted = await fetch(action, {
-    method: 'POST',
-    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ csrf, choice: 'accept', secret: consentSecret }).toString(),
-    redirect: 'manual',
-  });
-  const finish = await fetch(submitted.headers.get('location') as string, { headers: { cookie }, redirect: 'manual' });
-  const back = new URL(finish.headers.get('location') as string);
-  const interactRef = back.searchParams.get('interact_ref');
-  if (!interactRef) throw new Error(`consent did not finish: ${back.toString()}`);
-  return interactRef;
 }
 
 async function main(): Promise<void> {
@@ -142,7 +120,9 @@ async function main(): Promise<void> {
       },
     );
     if (!isPendingGrant(pending)) throw new Error('expected the grant to need consent');
-    const interactRef = await acceptOnConsentPage(pending.interact.redirect, sluice.secrets.idpSecret);
+    const { interactRef } = await acceptOnConsentPage(pending.interact.redirect, sluice.secrets.idpSecret);
+    if (!interactRef) throw new Error('consent was not given');
+    detail('consent given on the built-in consent page');
     await new Promise((resolve) => setTimeout(resolve, (pending.continue.wait ?? 0) * 1000));
     const continued = await client.grant.continue(
       { url: pending.continue.uri, accessToken: pending.continue.access_token.value },

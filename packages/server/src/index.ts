@@ -6,3 +6,5 @@ export { startSluice } from './sluice';
 export type { SluiceInstance, ListenerName, StartOptions } from './sluice';
 export { createLogger } from './logger';
 export type { Logger } from './logger';
+export { acceptOnConsentPage, decideWithIdentityProvider } from './consent-driver';
+export type { InteractionOutcome } from './consent-driver';

@@ -46,3 +46,4 @@ export type { LocalStreamReceiver } from './stream/local-stream-receiver';
 export { signWebhook } from './webhooks/webhook-delivery';
 export { canonicalJson } from './webhooks/canonical-json';
 export type { Amount } from './amount';
+export type { AddressResolver, ResolvedAddress } from './wallet-addresses/address-resolver';

@@ -6,6 +6,7 @@ import { OpenPaymentsError } from './open-payments-error';
 import { createWalletAddressService } from './wallet-addresses/wallet-address-service';
 import { createWalletAddressKeyService } from './wallet-addresses/wallet-address-keys';
 import { walletAddressRoutes } from './wallet-addresses/wallet-address-routes';
+import { createAddressResolver } from './wallet-addresses/address-resolver';
 import { createIncomingPaymentService } from './incoming-payments/incoming-payment-service';
 import { incomingPaymentRoutes } from './incoming-payments/incoming-payment-routes';
 import { createWalletAddressReceivers } from './stream/wallet-address-receivers';
@@ -94,6 +95,7 @@ export function createResourceServer(deps: ResourceServerDeps) {
   const keys = createWalletAddressKeyService(deps);
   const incomingPayments = createIncomingPaymentService(deps);
   const receivers = createWalletAddressReceivers(deps);
+  const addresses = createAddressResolver({ walletAddresses, ilpAddress: deps.ilpAddress });
   const fees = createFeeService(deps);
   const remote = deps.clientKeySecret ? createRemoteOpenPayments(serverClientKey(deps.clientKeySecret)) : undefined;
   const receiverResolver = createReceiverResolver({
@@ -179,6 +181,7 @@ export function createResourceServer(deps: ResourceServerDeps) {
     routes,
     walletAddresses,
     keys,
+    addresses,
     incomingPayments,
     receivers,
     fees,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sortableId } from '../sortable-id';
 import type { Knex } from 'knex';
 import { amountToJson, bigintFromColumn, parseAmount, type Amount } from '../amount';
 import { invalidRequest, OpenPaymentsError } from '../open-payments-error';
@@ -129,7 +130,7 @@ export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
       // one round trip (creation is the hottest write path of the resource server). Timestamps are the database's,
       // to the microsecond, so that pages keep creation order.
       const payment: IncomingPayment = {
-        id: randomUUID(),
+        id: sortableId(),
         walletAddressId: walletAddress.id,
         client: input.client,
         incomingAmount,

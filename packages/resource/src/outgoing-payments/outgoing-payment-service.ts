@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { sortableId } from '../sortable-id';
 import type { Knex } from 'knex';
 import { amountToJson, bigintFromColumn, type Amount } from '../amount';
 import { invalidRequest, OpenPaymentsError } from '../open-payments-error';
@@ -174,7 +174,7 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
           throw insufficientGrant('the grant only allows paying another receiver');
         }
         const grantSpent = input.grant ? await spendGrant(trx, input.grant.id, input.grant.limits, quote, now) : {};
-        const id = randomUUID();
+        const id = sortableId();
         const ledgerAccountId = await deps.ledger.createPaymentAccount(trx, {
           assetId: walletAddress.assetId,
           outgoingPaymentId: id,

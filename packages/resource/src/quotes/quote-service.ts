@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { sortableId } from '../sortable-id';
 import type { Knex } from 'knex';
 import { probePath, StreamPaymentError, type IlpPrepare, type IlpReply, type Ratio } from '@sluice/stream';
 import { amountToJson, bigintFromColumn, parseAmount, type Amount } from '../amount';
@@ -209,7 +209,7 @@ export function createQuoteService(deps: QuoteServiceDeps) {
       if (debitValue > 0xffff_ffff_ffff_ffffn)
         throw quoteFailed('amount_too_large', 'the debit amount exceeds 2^64 - 1');
 
-      const id = randomUUID();
+      const id = sortableId();
       const expiresAt = new Date(Math.min(Date.now() + lifespanMs, receiver.expiresAt?.getTime() ?? Infinity));
       await knex('quotes').insert({
         id,

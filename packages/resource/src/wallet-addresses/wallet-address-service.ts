@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { sortableId } from '../sortable-id';
 import type { Knex } from 'knex';
 import { candidateSegments, ilpSegmentForPath } from './ilp-segment';
 import { walletAddressUrlFrom } from './payment-pointer';
@@ -142,7 +142,7 @@ export function createWalletAddressService(deps: WalletAddressServiceDeps) {
             break;
           }
         }
-        const id = randomUUID();
+        const id = sortableId();
         await trx('wallet_addresses').insert({
           id,
           url,

@@ -10,6 +10,8 @@ import type { PublicUrls } from './public-urls';
 import type { ListenerName } from './sluice';
 import { createConnectorPaymentLedger, walletAddressAccountId } from './payment-ledger';
 import { createLocalReceiverRoutes } from './local-receivers';
+import { connectorPortOver } from './admin-connector-port';
+import { createAdminServer } from '@sluice/admin';
 
 export interface ServicesDeps {
   config: SluiceConfig;
@@ -56,10 +58,10 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
       routes['auth-interaction'] = [running.interactionRoutes];
     }
 
-    // The connector module runs wherever money moves: for peers (the connector service) and for the resource
-    // server's payments and embedded STREAM receiver.
+    // The connector module runs wherever money moves or is managed: for peers (the connector service), for the
+    // resource server's payments and embedded STREAM receiver, and under the admin API.
     let connector: Connector | undefined;
-    if (selected.has('connector') || selected.has('resource')) {
+    if (selected.has('connector') || selected.has('resource') || selected.has('admin')) {
       connector = await createConnector({
         knex,
         logger: logger.child({ service: 'connector' }),
@@ -138,7 +140,15 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
       }
     }
 
-    if (selected.has('admin')) routes.admin = [];
+    if (selected.has('admin') && resource && connector) {
+      routes.admin = createAdminServer({
+        knex,
+        logger: logger.child({ service: 'admin' }),
+        adminApiSecret: secrets.adminApiSecret,
+        resource,
+        connector: connectorPortOver(knex, { assets: connector, peers: connector, ledger: connector }),
+      }).routes;
+    }
 
     return {
       routes,

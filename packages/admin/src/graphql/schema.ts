@@ -1,0 +1,572 @@
+// The admin API's schema. Operation names, argument and input field names and result shapes are those of Rafiki's
+// backend admin API, so existing Rafiki clients work unchanged; only the operations Sluice can serve are declared
+// (see the README for those not yet here). Two additions: CreateWalletAddressInput and WalletAddress accept/return
+// `url` as well as `address` (older Rafiki versions used `url`), and SERVICE_UNAVAILABLE errors (see errors.ts).
+export const typeDefs = /* GraphQL */ `
+  "Unsigned 8-bit integer, 0 to 255."
+  scalar UInt8
+
+  "Unsigned 64-bit integer. Results are decimal strings; arguments may be decimal strings or integer literals."
+  scalar UInt64
+
+  "A JSON object."
+  scalar JSONObject
+
+  type Query {
+    "An asset by id."
+    asset(id: String!): Asset
+    "The asset with this code and scale, or null."
+    assetByCodeAndScale(code: String!, scale: UInt8!): Asset
+    "A page of assets."
+    assets(
+      after: String
+      before: String
+      first: Int
+      last: Int
+      sortOrder: SortOrder
+      tenantId: String
+    ): AssetsConnection!
+
+    "A peer by id."
+    peer(id: String!): Peer
+    "The peer with this ILP address in this asset, or null."
+    peerByAddressAndAsset(staticIlpAddress: String!, assetId: String!): Peer
+    "A page of peers."
+    peers(after: String, before: String, first: Int, last: Int, sortOrder: SortOrder, tenantId: ID): PeersConnection!
+
+    "A wallet address by id."
+    walletAddress(id: String!): WalletAddress
+    "The wallet address at this URL, or null."
+    walletAddressByUrl(url: String!): WalletAddress
+    "A page of wallet addresses."
+    walletAddresses(
+      after: String
+      before: String
+      first: Int
+      last: Int
+      sortOrder: SortOrder
+      tenantId: String
+    ): WalletAddressesConnection!
+
+    "An incoming payment by id."
+    incomingPayment(id: String!): IncomingPayment
+
+    "A page of webhook events (the event log), optionally only some types."
+    webhookEvents(
+      after: String
+      before: String
+      first: Int
+      last: Int
+      sortOrder: SortOrder
+      filter: WebhookEventFilter
+      tenantId: String
+    ): WebhookEventsConnection!
+
+    "Who the signed request acts as. A Sluice instance has one tenant, its operator."
+    whoami: WhoamiResponse!
+  }
+
+  type Mutation {
+    createAsset(input: CreateAssetInput!): AssetMutationResponse!
+    updateAsset(input: UpdateAssetInput!): AssetMutationResponse!
+    depositAssetLiquidity(input: DepositAssetLiquidityInput!): LiquidityMutationResponse
+    createAssetLiquidityWithdrawal(input: CreateAssetLiquidityWithdrawalInput!): LiquidityMutationResponse
+
+    createPeer(input: CreatePeerInput!): CreatePeerMutationResponse!
+    updatePeer(input: UpdatePeerInput!): UpdatePeerMutationResponse!
+    deletePeer(input: DeletePeerInput!): DeletePeerMutationResponse!
+    depositPeerLiquidity(input: DepositPeerLiquidityInput!): LiquidityMutationResponse
+    createPeerLiquidityWithdrawal(input: CreatePeerLiquidityWithdrawalInput!): LiquidityMutationResponse
+
+    "Posts a pending liquidity withdrawal (second phase)."
+    postLiquidityWithdrawal(input: PostLiquidityWithdrawalInput!): LiquidityMutationResponse
+    "Voids a pending liquidity withdrawal: the amount goes back."
+    voidLiquidityWithdrawal(input: VoidLiquidityWithdrawalInput!): LiquidityMutationResponse
+
+    createWalletAddress(input: CreateWalletAddressInput!): CreateWalletAddressMutationResponse!
+    updateWalletAddress(input: UpdateWalletAddressInput!): UpdateWalletAddressMutationResponse!
+    "Registers a public key that signs the wallet address's Open Payments requests."
+    createWalletAddressKey(input: CreateWalletAddressKeyInput!): CreateWalletAddressKeyMutationResponse
+    revokeWalletAddressKey(input: RevokeWalletAddressKeyInput!): RevokeWalletAddressKeyMutationResponse
+
+    "Creates an incoming payment at a wallet address of this server."
+    createIncomingPayment(input: CreateIncomingPaymentInput!): IncomingPaymentResponse!
+
+    "Sets the fee of an asset (a new fee version takes effect for new quotes)."
+    setFee(input: SetFeeInput!): SetFeeResponse!
+  }
+
+  enum SortOrder {
+    ASC
+    DESC
+  }
+
+  interface Model {
+    id: ID!
+    createdAt: String!
+  }
+
+  type PageInfo {
+    "Forward: the cursor to continue after."
+    endCursor: String
+    hasNextPage: Boolean!
+    hasPreviousPage: Boolean!
+    "Backward: the cursor to continue before."
+    startCursor: String
+  }
+
+  type WhoamiResponse {
+    id: String!
+    isOperator: Boolean!
+  }
+
+  type Asset implements Model {
+    id: ID!
+    code: String!
+    scale: UInt8!
+    "Balance of the asset's liquidity account."
+    liquidity: UInt64
+    withdrawalThreshold: UInt64
+    liquidityThreshold: UInt64
+    receivingFee: Fee
+    sendingFee: Fee
+    createdAt: String!
+    tenantId: ID!
+  }
+
+  type AssetsConnection {
+    pageInfo: PageInfo!
+    edges: [AssetEdge!]!
+  }
+
+  type AssetEdge {
+    node: Asset!
+    cursor: String!
+  }
+
+  input CreateAssetInput {
+    code: String!
+    scale: UInt8!
+    withdrawalThreshold: UInt64
+    liquidityThreshold: UInt64
+    idempotencyKey: String
+    tenantId: ID
+  }
+
+  input UpdateAssetInput {
+    id: String!
+    withdrawalThreshold: UInt64
+    liquidityThreshold: UInt64
+    idempotencyKey: String
+  }
+
+  type AssetMutationResponse {
+    asset: Asset
+  }
+
+  type Peer implements Model {
+    id: ID!
+    maxPacketAmount: UInt64
+    http: Http!
+    asset: Asset!
+    staticIlpAddress: String!
+    name: String
+    liquidityThreshold: UInt64
+    "Balance of the peer's account."
+    liquidity: UInt64
+    createdAt: String!
+    tenantId: ID!
+  }
+
+  type Http {
+    outgoing: HttpOutgoing!
+  }
+
+  type HttpOutgoing {
+    authToken: String!
+    endpoint: String!
+  }
+
+  type PeersConnection {
+    pageInfo: PageInfo!
+    edges: [PeerEdge!]!
+  }
+
+  type PeerEdge {
+    node: Peer!
+    cursor: String!
+  }
+
+  input HttpInput {
+    incoming: HttpIncomingInput
+    outgoing: HttpOutgoingInput!
+  }
+
+  input HttpIncomingInput {
+    "Tokens the peer presents to this server."
+    authTokens: [String!]!
+  }
+
+  input HttpOutgoingInput {
+    "Token this server presents to the peer."
+    authToken: String!
+    endpoint: String!
+  }
+
+  input CreatePeerInput {
+    maxPacketAmount: UInt64
+    http: HttpInput!
+    assetId: String!
+    staticIlpAddress: String!
+    name: String
+    liquidityThreshold: UInt64
+    initialLiquidity: UInt64
+    idempotencyKey: String
+  }
+
+  input UpdatePeerInput {
+    id: String!
+    maxPacketAmount: UInt64
+    http: HttpInput
+    staticIlpAddress: String
+    name: String
+    liquidityThreshold: UInt64
+    idempotencyKey: String
+  }
+
+  input DeletePeerInput {
+    id: ID!
+    idempotencyKey: String
+  }
+
+  type CreatePeerMutationResponse {
+    peer: Peer
+  }
+
+  type UpdatePeerMutationResponse {
+    peer: Peer
+  }
+
+  type DeletePeerMutationResponse {
+    success: Boolean!
+  }
+
+  input DepositAssetLiquidityInput {
+    assetId: String!
+    amount: UInt64!
+    "Id (UUID) of the transfer."
+    id: String!
+    idempotencyKey: String!
+  }
+
+  input CreateAssetLiquidityWithdrawalInput {
+    assetId: String!
+    amount: UInt64!
+    "Id (UUID) of the withdrawal."
+    id: String!
+    idempotencyKey: String!
+    "0: posted at once; otherwise seconds before the pending withdrawal is voided unless posted."
+    timeoutSeconds: UInt64!
+  }
+
+  input DepositPeerLiquidityInput {
+    peerId: String!
+    amount: UInt64!
+    id: String!
+    idempotencyKey: String!
+  }
+
+  input CreatePeerLiquidityWithdrawalInput {
+    peerId: String!
+    amount: UInt64!
+    id: String!
+    idempotencyKey: String!
+    timeoutSeconds: UInt64!
+  }
+
+  input PostLiquidityWithdrawalInput {
+    withdrawalId: String!
+    idempotencyKey: String!
+  }
+
+  input VoidLiquidityWithdrawalInput {
+    withdrawalId: String!
+    idempotencyKey: String!
+  }
+
+  type LiquidityMutationResponse {
+    success: Boolean!
+  }
+
+  enum WalletAddressStatus {
+    INACTIVE
+    ACTIVE
+  }
+
+  type WalletAddress implements Model {
+    id: ID!
+    asset: Asset!
+    "Balance of the wallet address's ledger account; null when it has none yet."
+    liquidity: UInt64
+    "The wallet address URL."
+    address: String!
+    "The wallet address URL (the field's name in older Rafiki versions)."
+    url: String!
+    publicName: String
+    incomingPayments(
+      after: String
+      before: String
+      first: Int
+      last: Int
+      sortOrder: SortOrder
+    ): IncomingPaymentConnection
+    createdAt: String!
+    status: WalletAddressStatus!
+    "The wallet address's registered keys that are not revoked."
+    walletAddressKeys(
+      after: String
+      before: String
+      first: Int
+      last: Int
+      sortOrder: SortOrder
+    ): WalletAddressKeyConnection
+    additionalProperties: [AdditionalProperty]
+    tenantId: String
+  }
+
+  type AdditionalProperty {
+    key: String!
+    value: String!
+    visibleInOpenPayments: Boolean!
+  }
+
+  input AdditionalPropertyInput {
+    key: String!
+    value: String!
+    visibleInOpenPayments: Boolean!
+  }
+
+  type WalletAddressesConnection {
+    pageInfo: PageInfo!
+    edges: [WalletAddressEdge!]!
+  }
+
+  type WalletAddressEdge {
+    node: WalletAddress!
+    cursor: String!
+  }
+
+  input CreateWalletAddressInput {
+    tenantId: ID
+    assetId: String!
+    "URL, payment pointer or path under OPEN_PAYMENTS_URL. Give this or url."
+    address: String
+    "Older Rafiki name of address."
+    url: String
+    publicName: String
+    idempotencyKey: String
+    additionalProperties: [AdditionalPropertyInput!]
+  }
+
+  input UpdateWalletAddressInput {
+    id: ID!
+    publicName: String
+    status: WalletAddressStatus
+    idempotencyKey: String
+    "Replaces all additional properties."
+    additionalProperties: [AdditionalPropertyInput!]
+  }
+
+  type CreateWalletAddressMutationResponse {
+    walletAddress: WalletAddress
+  }
+
+  type UpdateWalletAddressMutationResponse {
+    walletAddress: WalletAddress
+  }
+
+  enum Alg {
+    EdDSA
+  }
+
+  enum Kty {
+    OKP
+  }
+
+  enum Crv {
+    Ed25519
+  }
+
+  type Jwk {
+    kid: String!
+    x: String!
+    alg: Alg!
+    kty: Kty!
+    crv: Crv!
+  }
+
+  input JwkInput {
+    kid: String!
+    x: String!
+    alg: Alg!
+    kty: Kty!
+    crv: Crv!
+  }
+
+  type WalletAddressKey implements Model {
+    id: ID!
+    walletAddressId: ID!
+    jwk: Jwk!
+    revoked: Boolean!
+    createdAt: String!
+  }
+
+  type WalletAddressKeyConnection {
+    pageInfo: PageInfo!
+    edges: [WalletAddressKeyEdge!]!
+  }
+
+  type WalletAddressKeyEdge {
+    node: WalletAddressKey!
+    cursor: String!
+  }
+
+  input CreateWalletAddressKeyInput {
+    walletAddressId: String!
+    jwk: JwkInput!
+    idempotencyKey: String
+  }
+
+  input RevokeWalletAddressKeyInput {
+    id: String!
+    idempotencyKey: String
+  }
+
+  type CreateWalletAddressKeyMutationResponse {
+    walletAddressKey: WalletAddressKey
+  }
+
+  type RevokeWalletAddressKeyMutationResponse {
+    walletAddressKey: WalletAddressKey
+  }
+
+  interface BasePayment {
+    id: ID!
+    walletAddressId: ID!
+    metadata: JSONObject
+    createdAt: String!
+    client: String
+  }
+
+  enum IncomingPaymentState {
+    PENDING
+    PROCESSING
+    COMPLETED
+    EXPIRED
+  }
+
+  type Amount {
+    value: UInt64!
+    assetCode: String!
+    assetScale: UInt8!
+  }
+
+  input AmountInput {
+    value: UInt64!
+    assetCode: String!
+    assetScale: UInt8!
+  }
+
+  type IncomingPayment implements BasePayment & Model {
+    id: ID!
+    walletAddressId: ID!
+    client: String
+    state: IncomingPaymentState!
+    expiresAt: String!
+    incomingAmount: Amount
+    receivedAmount: Amount!
+    metadata: JSONObject
+    createdAt: String!
+    tenantId: String
+  }
+
+  type IncomingPaymentConnection {
+    pageInfo: PageInfo!
+    edges: [IncomingPaymentEdge!]!
+  }
+
+  type IncomingPaymentEdge {
+    node: IncomingPayment!
+    cursor: String!
+  }
+
+  input CreateIncomingPaymentInput {
+    walletAddressId: String!
+    "RFC 3339 date-time; at most 30 days ahead (the default)."
+    expiresAt: String
+    metadata: JSONObject
+    incomingAmount: AmountInput
+    idempotencyKey: String
+  }
+
+  type IncomingPaymentResponse {
+    payment: IncomingPayment
+  }
+
+  type WebhookEvent implements Model {
+    id: ID!
+    tenantId: ID!
+    type: String!
+    data: JSONObject!
+    createdAt: String!
+  }
+
+  type WebhookEventsConnection {
+    pageInfo: PageInfo!
+    edges: [WebhookEventsEdge!]!
+  }
+
+  type WebhookEventsEdge {
+    node: WebhookEvent!
+    cursor: String!
+  }
+
+  input WebhookEventFilter {
+    type: FilterString
+  }
+
+  input FilterString {
+    in: [String!]!
+  }
+
+  enum FeeType {
+    SENDING
+    RECEIVING
+  }
+
+  type Fee implements Model {
+    id: ID!
+    assetId: ID!
+    type: FeeType!
+    fixed: UInt64!
+    "Variable part in basis points (1/100 %), 0 to 10000."
+    basisPoints: Int!
+    createdAt: String!
+  }
+
+  input FeeDetails {
+    fixed: UInt64!
+    basisPoints: Int!
+  }
+
+  input SetFeeInput {
+    assetId: ID!
+    type: FeeType!
+    fee: FeeDetails!
+    idempotencyKey: String
+  }
+
+  type SetFeeResponse {
+    fee: Fee
+  }
+`;

@@ -1,0 +1,22 @@
+import type { ResolverMap } from '../graphql/build-schema';
+import { assetResolvers } from './assets';
+import { feeResolvers } from './fees';
+import { incomingPaymentResolvers } from './incoming-payments';
+import { liquidityResolvers } from './liquidity';
+import { peerResolvers } from './peers';
+import { tenantResolvers } from './tenant';
+import { walletAddressKeyResolvers } from './wallet-address-keys';
+import { walletAddressResolvers } from './wallet-addresses';
+import { webhookEventResolvers } from './webhook-events';
+
+export const allResolvers: ResolverMap[] = [
+  assetResolvers,
+  feeResolvers,
+  incomingPaymentResolvers,
+  liquidityResolvers,
+  peerResolvers,
+  tenantResolvers,
+  walletAddressKeyResolvers,
+  walletAddressResolvers,
+  webhookEventResolvers,
+];

@@ -1,0 +1,210 @@
+// The schema keeps Rafiki's names: these expectations were written from Rafiki's backend schema.graphql (operation
+// names, argument names, input fields, result fields), independently of src/graphql/schema.ts.
+import { isInputObjectType, isObjectType, type GraphQLSchema } from 'graphql';
+import { buildAdminSchema } from '../src/graphql/build-schema';
+import { allResolvers } from '../src/resolvers';
+
+const PAGING = ['after', 'before', 'first', 'last', 'sortOrder'];
+
+const QUERIES: Record<string, string[]> = {
+  asset: ['id'],
+  assetByCodeAndScale: ['code', 'scale'],
+  assets: [...PAGING, 'tenantId'],
+  peer: ['id'],
+  peerByAddressAndAsset: ['staticIlpAddress', 'assetId'],
+  peers: [...PAGING, 'tenantId'],
+  walletAddress: ['id'],
+  walletAddressByUrl: ['url'],
+  walletAddresses: [...PAGING, 'tenantId'],
+  incomingPayment: ['id'],
+  webhookEvents: [...PAGING, 'filter', 'tenantId'],
+  whoami: [],
+};
+
+const MUTATIONS: Record<string, { input: string; fields: string[]; result: string[] }> = {
+  createAsset: {
+    input: 'CreateAssetInput',
+    fields: ['code', 'scale', 'withdrawalThreshold', 'liquidityThreshold', 'idempotencyKey', 'tenantId'],
+    result: ['asset'],
+  },
+  updateAsset: {
+    input: 'UpdateAssetInput',
+    fields: ['id', 'withdrawalThreshold', 'liquidityThreshold', 'idempotencyKey'],
+    result: ['asset'],
+  },
+  depositAssetLiquidity: {
+    input: 'DepositAssetLiquidityInput',
+    fields: ['assetId', 'amount', 'id', 'idempotencyKey'],
+    result: ['success'],
+  },
+  createAssetLiquidityWithdrawal: {
+    input: 'CreateAssetLiquidityWithdrawalInput',
+    fields: ['assetId', 'amount', 'id', 'idempotencyKey', 'timeoutSeconds'],
+    result: ['success'],
+  },
+  createPeer: {
+    input: 'CreatePeerInput',
+    fields: [
+      'maxPacketAmount',
+      'http',
+      'assetId',
+      'staticIlpAddress',
+      'name',
+      'liquidityThreshold',
+      'initialLiquidity',
+      'idempotencyKey',
+    ],
+    result: ['peer'],
+  },
+  updatePeer: {
+    input: 'UpdatePeerInput',
+    fields: ['id', 'maxPacketAmount', 'http', 'staticIlpAddress', 'name', 'liquidityThreshold', 'idempotencyKey'],
+    result: ['peer'],
+  },
+  deletePeer: { input: 'DeletePeerInput', fields: ['id', 'idempotencyKey'], result: ['success'] },
+  depositPeerLiquidity: {
+    input: 'DepositPeerLiquidityInput',
+    fields: ['peerId', 'amount', 'id', 'idempotencyKey'],
+    result: ['success'],
+  },
+  createPeerLiquidityWithdrawal: {
+    input: 'CreatePeerLiquidityWithdrawalInput',
+    fields: ['peerId', 'amount', 'id', 'idempotencyKey', 'timeoutSeconds'],
+    result: ['success'],
+  },
+  postLiquidityWithdrawal: {
+    input: 'PostLiquidityWithdrawalInput',
+    fields: ['withdrawalId', 'idempotencyKey'],
+    result: ['success'],
+  },
+  voidLiquidityWithdrawal: {
+    input: 'VoidLiquidityWithdrawalInput',
+    fields: ['withdrawalId', 'idempotencyKey'],
+    result: ['success'],
+  },
+  createWalletAddress: {
+    input: 'CreateWalletAddressInput',
+    fields: ['tenantId', 'assetId', 'address', 'publicName', 'idempotencyKey', 'additionalProperties'],
+    result: ['walletAddress'],
+  },
+  updateWalletAddress: {
+    input: 'UpdateWalletAddressInput',
+    fields: ['id', 'publicName', 'status', 'idempotencyKey', 'additionalProperties'],
+    result: ['walletAddress'],
+  },
+  createWalletAddressKey: {
+    input: 'CreateWalletAddressKeyInput',
+    fields: ['walletAddressId', 'jwk', 'idempotencyKey'],
+    result: ['walletAddressKey'],
+  },
+  revokeWalletAddressKey: {
+    input: 'RevokeWalletAddressKeyInput',
+    fields: ['id', 'idempotencyKey'],
+    result: ['walletAddressKey'],
+  },
+  createIncomingPayment: {
+    input: 'CreateIncomingPaymentInput',
+    fields: ['walletAddressId', 'expiresAt', 'metadata', 'incomingAmount', 'idempotencyKey'],
+    result: ['payment'],
+  },
+  setFee: { input: 'SetFeeInput', fields: ['assetId', 'type', 'fee', 'idempotencyKey'], result: ['fee'] },
+};
+
+const TYPES: Record<string, string[]> = {
+  Asset: [
+    'id',
+    'code',
+    'scale',
+    'liquidity',
+    'withdrawalThreshold',
+    'liquidityThreshold',
+    'receivingFee',
+    'sendingFee',
+    'createdAt',
+    'tenantId',
+  ],
+  Peer: [
+    'id',
+    'maxPacketAmount',
+    'http',
+    'asset',
+    'staticIlpAddress',
+    'name',
+    'liquidityThreshold',
+    'liquidity',
+    'createdAt',
+    'tenantId',
+  ],
+  WalletAddress: [
+    'id',
+    'asset',
+    'liquidity',
+    'address',
+    'publicName',
+    'incomingPayments',
+    'createdAt',
+    'status',
+    'walletAddressKeys',
+    'additionalProperties',
+    'tenantId',
+  ],
+  IncomingPayment: [
+    'id',
+    'walletAddressId',
+    'client',
+    'state',
+    'expiresAt',
+    'incomingAmount',
+    'receivedAmount',
+    'metadata',
+    'createdAt',
+    'tenantId',
+  ],
+  WalletAddressKey: ['id', 'walletAddressId', 'jwk', 'revoked', 'createdAt'],
+  WebhookEvent: ['id', 'tenantId', 'type', 'data', 'createdAt'],
+  Fee: ['id', 'assetId', 'type', 'fixed', 'basisPoints', 'createdAt'],
+  PageInfo: ['endCursor', 'hasNextPage', 'hasPreviousPage', 'startCursor'],
+  Amount: ['value', 'assetCode', 'assetScale'],
+};
+
+function fieldsOf(schema: GraphQLSchema, name: string): string[] {
+  const type = schema.getType(name);
+  if (isObjectType(type) || isInputObjectType(type)) return Object.keys(type.getFields());
+  throw new Error(`${name} is not an object or input type`);
+}
+
+describe("the admin schema keeps Rafiki's interface", () => {
+  const schema = buildAdminSchema(allResolvers);
+
+  it.each(Object.entries(QUERIES))('Query.%s(%j)', (name, args) => {
+    const field = schema.getQueryType()!.getFields()[name];
+    expect(field).toBeDefined();
+    expect(field.args.map((arg) => arg.name)).toEqual(expect.arrayContaining(args));
+  });
+
+  it.each(Object.entries(MUTATIONS))('Mutation.%s', (name, { input, fields, result }) => {
+    const field = schema.getMutationType()!.getFields()[name];
+    expect(field.args.map((arg) => [arg.name, String(arg.type)])).toEqual([['input', `${input}!`]]);
+    expect(fieldsOf(schema, input)).toEqual(expect.arrayContaining(fields));
+    const resultType = String(field.type).replace('!', '');
+    expect(fieldsOf(schema, resultType)).toEqual(expect.arrayContaining(result));
+  });
+
+  it.each(Object.entries(TYPES))('type %s', (name, fields) => {
+    expect(fieldsOf(schema, name)).toEqual(expect.arrayContaining(fields));
+  });
+
+  it('keeps money in the UInt64 scalar, never Float', () => {
+    const floats: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!(isObjectType(type) || isInputObjectType(type)) || type.name.startsWith('__')) continue;
+      for (const field of Object.values(type.getFields())) {
+        if (String(field.type).includes('Float')) floats.push(`${type.name}.${field.name}`);
+      }
+    }
+    expect(floats).toEqual([]);
+    const amountInput = schema.getType('AmountInput');
+    if (!isInputObjectType(amountInput)) throw new Error('no AmountInput');
+    expect(String(amountInput.getFields().value.type)).toBe('UInt64!');
+  });
+});

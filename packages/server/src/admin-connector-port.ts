@@ -1,0 +1,94 @@
+// The admin API's connector port, implemented over the connector's services (assets, peers, ledger): the running
+// Connector in the server, so its routing sees changes at once, or the bare services in the admin tests.
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { ConnectorError, type AssetService, type Ledger, type PeerService } from '@sluice/connector';
+import type { ConnectorPort } from '@sluice/admin';
+
+export function connectorPortOver(
+  knex: Knex,
+  services: { assets: AssetService; peers: PeerService; ledger: Ledger },
+): ConnectorPort {
+  const { assets, peers, ledger } = services;
+
+  const liquidityAccount = async (assetId: string): Promise<string> => {
+    const accounts = await ledger.getAssetAccountIds(assetId);
+    if (!accounts) throw new ConnectorError('unknown_asset', `unknown asset ${assetId}`);
+    return accounts.liquidityAccountId;
+  };
+  const peerAccount = async (peerId: string): Promise<string> => {
+    if (!(await peers.getPeer(peerId))) throw new ConnectorError('unknown_peer', `unknown peer ${peerId}`);
+    return peerId; // A peer's ledger account has the peer's id.
+  };
+  const withdraw = async (id: string, accountId: string, amount: bigint, timeoutSeconds: bigint) => {
+    await ledger.withdraw({
+      id,
+      accountId,
+      amount,
+      timeoutMs: timeoutSeconds > 0n ? Number(timeoutSeconds) * 1000 : undefined,
+    });
+    // Rafiki: a zero timeout is a single-phase, posted withdrawal.
+    if (timeoutSeconds === 0n) await ledger.postWithdrawal(id);
+  };
+
+  // The ledger treats posting a posted transfer as done; Rafiki (and so the port) refuses it as AlreadyPosted.
+  const pendingWithdrawal = async (id: string) => {
+    const transfer = await ledger.getTransfer(id);
+    if (transfer && transfer.kind === 'withdrawal' && transfer.state !== 'pending') {
+      throw new ConnectorError('transfer_not_pending', `withdrawal ${id} is already ${transfer.state}`);
+    }
+  };
+
+  return {
+    createAsset: (input) => assets.createAsset(input),
+    updateAsset: (input) => assets.updateAsset(input),
+    getAsset: (id) => assets.getAsset(id),
+    getAssetByCodeAndScale: (code, scale) => assets.getAssetByCodeAndScale(code, scale),
+    listAssets: (pagination) => assets.listAssets(pagination),
+
+    async createPeer({ initialLiquidity, ...input }) {
+      const peer = await peers.createPeer(input);
+      if (initialLiquidity) await ledger.deposit({ id: randomUUID(), accountId: peer.id, amount: initialLiquidity });
+      return peer;
+    },
+    updatePeer: (input) => peers.updatePeer(input),
+    deletePeer: (id) => peers.deletePeer(id),
+    getPeer: (id) => peers.getPeer(id),
+    getPeerByAddressAndAsset: (address, assetId) => peers.getPeerByAddressAndAsset(address, assetId),
+    listPeers: (pagination) => peers.listPeers(pagination),
+
+    async getAssetLiquidity(assetId) {
+      return (await ledger.getBalance(await liquidityAccount(assetId))).balance;
+    },
+    async getPeerLiquidity(peerId) {
+      return (await ledger.getBalance(await peerAccount(peerId))).balance;
+    },
+    async getWalletAddressLiquidity(walletAddressId) {
+      const account = await knex('ledger_accounts')
+        .where({ kind: 'wallet_address', owner_id: walletAddressId })
+        .first();
+      return account ? (await ledger.getBalance(account.id as string)).balance : null;
+    },
+
+    async depositAssetLiquidity({ id, assetId, amount }) {
+      return ledger.deposit({ id, accountId: await liquidityAccount(assetId), amount });
+    },
+    async depositPeerLiquidity({ id, peerId, amount }) {
+      return ledger.deposit({ id, accountId: await peerAccount(peerId), amount });
+    },
+    async createAssetLiquidityWithdrawal({ id, assetId, amount, timeoutSeconds }) {
+      return withdraw(id, await liquidityAccount(assetId), amount, timeoutSeconds);
+    },
+    async createPeerLiquidityWithdrawal({ id, peerId, amount, timeoutSeconds }) {
+      return withdraw(id, await peerAccount(peerId), amount, timeoutSeconds);
+    },
+    async postLiquidityWithdrawal(id) {
+      await pendingWithdrawal(id);
+      return ledger.postWithdrawal(id);
+    },
+    async voidLiquidityWithdrawal(id) {
+      await pendingWithdrawal(id);
+      return ledger.voidWithdrawal(id);
+    },
+  };
+}

@@ -100,6 +100,8 @@ export interface ConnectorPort {
   /** Money entering the ledger. Transfer ids are the caller's UUIDs; the same id with other values is refused. */
   depositAssetLiquidity(input: { id: string; assetId: string; amount: bigint }): Promise<unknown>;
   depositPeerLiquidity(input: { id: string; peerId: string; amount: bigint }): Promise<unknown>;
+  /** Credits a wallet address's balance account (created on first use); unknown_account for an unknown address. */
+  depositWalletAddressLiquidity(input: { id: string; walletAddressId: string; amount: bigint }): Promise<unknown>;
   /** timeoutSeconds 0: posted at once; otherwise held until posted, voided or timed out (then voided). */
   createAssetLiquidityWithdrawal(input: {
     id: string;

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { ConnectorError, type AssetService, type Ledger, type PeerService } from '@sluice/connector';
 import type { ConnectorPort } from '@sluice/admin';
+import { walletAddressAccountId } from './payment-ledger';
 
 export function connectorPortOver(
   knex: Knex,
@@ -75,6 +76,12 @@ export function connectorPortOver(
     },
     async depositPeerLiquidity({ id, peerId, amount }) {
       return ledger.deposit({ id, accountId: await peerAccount(peerId), amount });
+    },
+    async depositWalletAddressLiquidity({ id, walletAddressId, amount }) {
+      const walletAddress = await knex('wallet_addresses').where('id', walletAddressId).first('asset_id');
+      if (!walletAddress) throw new ConnectorError('unknown_account', `unknown wallet address ${walletAddressId}`);
+      const accountId = await walletAddressAccountId(knex, walletAddressId, walletAddress.asset_id as string);
+      return ledger.deposit({ id, accountId, amount });
     },
     async createAssetLiquidityWithdrawal({ id, assetId, amount, timeoutSeconds }) {
       return withdraw(id, await liquidityAccount(assetId), amount, timeoutSeconds);

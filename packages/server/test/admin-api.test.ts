@@ -66,4 +66,36 @@ describe('admin API in the running server', () => {
       publicName: 'Made by the operator',
     });
   });
+
+  it('credits a wallet address balance once per idempotency key and resolves its names', async () => {
+    const usd = await graphql('{ assetByCodeAndScale(code: "USD", scale: 2) { id } }');
+    const assetId = (usd.json.data?.assetByCodeAndScale as unknown as { id: string }).id;
+    const created = await graphql(
+      'mutation ($input: CreateWalletAddressInput!) { createWalletAddress(input: $input) { walletAddress { id ilpAddress } } }',
+      { input: { assetId, address: `${sluice.publicUrls.openPayments}/funded` } },
+    );
+    const walletAddress = created.json.data?.createWalletAddress.walletAddress as { id: string; ilpAddress: string };
+    expect(walletAddress.ilpAddress).toBe('test.sluice.funded');
+    const deposit = {
+      input: {
+        id: '0f5e7b36-2f5b-4a0e-9d3e-6e3f4a1b2c3d',
+        walletAddressId: walletAddress.id,
+        amount: '2500',
+        idempotencyKey: 'deposit-1',
+      },
+    };
+    const mutation =
+      'mutation ($input: DepositWalletAddressLiquidityInput!) { depositWalletAddressLiquidity(input: $input) { success } }';
+    expect((await graphql(mutation, deposit)).json.errors).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // a new signature second, so the replay is the key's
+    expect((await graphql(mutation, deposit)).json.errors).toBeUndefined();
+    const read = await graphql('query ($id: String!) { walletAddress(id: $id) { balance liquidity } }', {
+      id: walletAddress.id,
+    });
+    expect(read.json.data?.walletAddress).toEqual({ balance: '2500', liquidity: '2500' });
+    const resolved = await graphql('query ($name: String!) { resolveAddress(name: $name) { id } }', {
+      name: 'test.sluice.funded.some-stream-token',
+    });
+    expect(resolved.json.data?.resolveAddress).toEqual({ id: walletAddress.id });
+  });
 });

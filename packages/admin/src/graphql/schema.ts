@@ -38,6 +38,8 @@ export const typeDefs = /* GraphQL */ `
     walletAddress(id: String!): WalletAddress
     "The wallet address at this URL, or null."
     walletAddressByUrl(url: String!): WalletAddress
+    "Sluice addition: the wallet address named by a payment pointer, a URL, or an ILP address at or below its own."
+    resolveAddress(name: String!): WalletAddress
     "A page of wallet addresses."
     walletAddresses(
       after: String
@@ -76,6 +78,8 @@ export const typeDefs = /* GraphQL */ `
     updatePeer(input: UpdatePeerInput!): UpdatePeerMutationResponse!
     deletePeer(input: DeletePeerInput!): DeletePeerMutationResponse!
     depositPeerLiquidity(input: DepositPeerLiquidityInput!): LiquidityMutationResponse
+    "Credits a wallet address's balance (PAYMENT_FUNDING=ledger): money the operator brings into Sluice's ledger."
+    depositWalletAddressLiquidity(input: DepositWalletAddressLiquidityInput!): LiquidityMutationResponse
     createPeerLiquidityWithdrawal(input: CreatePeerLiquidityWithdrawalInput!): LiquidityMutationResponse
 
     "Posts a pending liquidity withdrawal (second phase)."
@@ -276,6 +280,13 @@ export const typeDefs = /* GraphQL */ `
     idempotencyKey: String!
   }
 
+  input DepositWalletAddressLiquidityInput {
+    walletAddressId: String!
+    amount: UInt64!
+    id: String!
+    idempotencyKey: String!
+  }
+
   input CreatePeerLiquidityWithdrawalInput {
     peerId: String!
     amount: UInt64!
@@ -308,6 +319,10 @@ export const typeDefs = /* GraphQL */ `
     asset: Asset!
     "Balance of the wallet address's ledger account; null when it has none yet."
     liquidity: UInt64
+    "The same balance (the name PAYMENT_FUNDING=ledger operators use); null when the account has none yet."
+    balance: UInt64
+    "Sluice addition: the ILP address STREAM payments to this wallet address are routed to."
+    ilpAddress: String!
     "The wallet address URL."
     address: String!
     "The wallet address URL (the field's name in older Rafiki versions)."

@@ -35,6 +35,8 @@ export interface WalletAddressView {
   assetCode: string;
   assetScale: number;
   additionalProperties: { key: string; value: string; visibleInOpenPayments: boolean }[];
+  /** Where STREAM payments to the wallet address are routed (Sluice addition). */
+  ilpAddress: string;
   createdAt: string;
 }
 
@@ -104,6 +106,7 @@ export const walletAddressView = (walletAddress: WalletAddress): WalletAddressVi
   assetId: walletAddress.assetId,
   assetCode: walletAddress.assetCode,
   assetScale: walletAddress.assetScale,
+  ilpAddress: walletAddress.ilpAddress,
   additionalProperties: walletAddress.additionalProperties.map(({ key, value, visibleInOpenPayments }) => ({
     key,
     value,

@@ -12,7 +12,7 @@ function checkTransfer(input: { id: string; amount: bigint }): void {
   if (!isUuid(input.id)) throw badInput('Invalid transfer id');
 }
 
-function checkId(id: string, what: 'asset' | 'peer' | 'transfer'): void {
+function checkId(id: string, what: 'asset' | 'peer' | 'transfer' | 'wallet address'): void {
   if (!isUuid(id)) throw notFound(`Unknown ${what}`);
 }
 
@@ -59,6 +59,22 @@ export const liquidityResolvers: ResolverMap = {
         checkId(input.peerId, 'peer');
         await translated(() =>
           connector.depositPeerLiquidity({ id: input.id, peerId: input.peerId, amount: input.amount }),
+        );
+        return SUCCESS;
+      },
+    ),
+
+    depositWalletAddressLiquidity: field<unknown, { input: Movement & { walletAddressId: string } }>(
+      async (_source, { input }, context) => {
+        const connector = context.requireConnector();
+        checkTransfer(input);
+        checkId(input.walletAddressId, 'wallet address');
+        await translated(() =>
+          connector.depositWalletAddressLiquidity({
+            id: input.id,
+            walletAddressId: input.walletAddressId,
+            amount: input.amount,
+          }),
         );
         return SUCCESS;
       },

@@ -30,6 +30,11 @@ export const walletAddressResolvers: ResolverMap = {
       return walletAddressView(walletAddress);
     }),
 
+    resolveAddress: field<unknown, { name: string }>(async (_source, { name }, context) => {
+      const resolved = await context.resource.addresses.resolve(name);
+      return resolved ? walletAddressView(resolved.walletAddress) : null;
+    }),
+
     walletAddressByUrl: field<unknown, { url: string }>(async (_source, { url }, context) => {
       const walletAddresses = context.resource.walletAddresses;
       let canonical: string;
@@ -112,6 +117,10 @@ export const walletAddressResolvers: ResolverMap = {
     })),
 
     liquidity: field<WalletAddressView>((walletAddress, _args, context) =>
+      translated(() => context.requireConnector().getWalletAddressLiquidity(walletAddress.id)),
+    ),
+
+    balance: field<WalletAddressView>((walletAddress, _args, context) =>
       translated(() => context.requireConnector().getWalletAddressLiquidity(walletAddress.id)),
     ),
 

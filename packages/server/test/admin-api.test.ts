@@ -1,5 +1,6 @@
 // The admin GraphQL API as wired in the server: an operator creates an asset, deposits liquidity, creates a wallet
 // address and credits it, and the payment machinery sees all of it at once (the connector's routing included).
+import { randomUUID } from 'node:crypto';
 import { signAdminRequest } from '@sluice/admin';
 import type { SluiceInstance } from '@sluice/server';
 import { startTestSluice } from '../../../test-support';
@@ -14,7 +15,8 @@ describe('admin API in the running server', () => {
     variables: Record<string, unknown> = {},
     secret = sluice.secrets.adminApiSecret,
   ) {
-    const body = { query, variables };
+    // A nonce in extensions, as the console adds: identical requests within one second would otherwise be replays.
+    const body = { query, variables, extensions: { nonce: randomUUID() } };
     const response = await fetch(`${sluice.urls.admin}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', signature: signAdminRequest(secret, body) },
@@ -87,7 +89,6 @@ describe('admin API in the running server', () => {
     const mutation =
       'mutation ($input: DepositWalletAddressLiquidityInput!) { depositWalletAddressLiquidity(input: $input) { success } }';
     expect((await graphql(mutation, deposit)).json.errors).toBeUndefined();
-    await new Promise((resolve) => setTimeout(resolve, 1100)); // a new signature second, so the replay is the key's
     expect((await graphql(mutation, deposit)).json.errors).toBeUndefined();
     const read = await graphql('query ($id: String!) { walletAddress(id: $id) { balance liquidity } }', {
       id: walletAddress.id,
@@ -97,5 +98,57 @@ describe('admin API in the running server', () => {
       name: 'test.sluice.funded.some-stream-token',
     });
     expect(resolved.json.data?.resolveAddress).toEqual({ id: walletAddress.id });
+  });
+  it('quotes and pays between two wallet addresses, and reads the payment back', async () => {
+    const usd = await graphql('{ assetByCodeAndScale(code: "USD", scale: 2) { id } }');
+    const assetId = (usd.json.data?.assetByCodeAndScale as unknown as { id: string }).id;
+    const create = (path: string) =>
+      graphql(
+        'mutation ($input: CreateWalletAddressInput!) { createWalletAddress(input: $input) { walletAddress { id address } } }',
+        { input: { assetId, address: `${sluice.publicUrls.openPayments}/${path}` } },
+      ).then((result) => result.json.data?.createWalletAddress.walletAddress as { id: string; address: string });
+    const payer = await create('payer');
+    const payee = await create('payee');
+    await graphql(
+      'mutation ($input: DepositWalletAddressLiquidityInput!) { depositWalletAddressLiquidity(input: $input) { success } }',
+      {
+        input: {
+          id: '5d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+          walletAddressId: payer.id,
+          amount: '10000',
+          idempotencyKey: 'fund-payer',
+        },
+      },
+    );
+    const quote = await graphql(
+      'mutation ($input: CreateQuoteInput!) { createQuote(input: $input) { quote { id debitAmount { value } receiveAmount { value assetCode } } } }',
+      {
+        input: {
+          walletAddressId: payer.id,
+          receiver: payee.address,
+          receiveAmount: { value: '1500', assetCode: 'USD', assetScale: 2 },
+        },
+      },
+    );
+    expect(quote.json.errors).toBeUndefined();
+    const quoted = quote.json.data?.createQuote.quote as { id: string; receiveAmount: { value: string } };
+    expect(quoted.receiveAmount.value).toBe('1500');
+    const created = await graphql(
+      'mutation ($input: CreateOutgoingPaymentInput!) { createOutgoingPayment(input: $input) { payment { id state } } }',
+      { input: { walletAddressId: payer.id, quoteId: quoted.id } },
+    );
+    expect(created.json.errors).toBeUndefined();
+    const paymentId = (created.json.data?.createOutgoingPayment.payment as { id: string }).id;
+    let state = '';
+    for (let i = 0; i < 200 && state !== 'COMPLETED'; i++) {
+      const read = await graphql('query ($id: String!) { outgoingPayment(id: $id) { state sentAmount { value } } }', {
+        id: paymentId,
+      });
+      state = (read.json.data?.outgoingPayment as unknown as { state: string }).state;
+      if (state !== 'COMPLETED') await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(state).toBe('COMPLETED');
+    const missing = await graphql('{ outgoingPayment(id: "00000000-0000-0000-0000-000000000000") { id } }');
+    expect(missing.json.errors).toEqual([expect.objectContaining({ extensions: { code: 'NOT_FOUND' } })]);
   });
 });

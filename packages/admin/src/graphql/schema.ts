@@ -40,6 +40,10 @@ export const typeDefs = /* GraphQL */ `
     walletAddressByUrl(url: String!): WalletAddress
     "Sluice addition: the wallet address named by a payment pointer, a URL, or an ILP address at or below its own."
     resolveAddress(name: String!): WalletAddress
+    "The outgoing payment with this id."
+    outgoingPayment(id: String!): OutgoingPayment
+    "The quote with this id."
+    quote(id: String!): Quote
     "A page of wallet addresses."
     walletAddresses(
       after: String
@@ -78,6 +82,15 @@ export const typeDefs = /* GraphQL */ `
     updatePeer(input: UpdatePeerInput!): UpdatePeerMutationResponse!
     deletePeer(input: DeletePeerInput!): DeletePeerMutationResponse!
     depositPeerLiquidity(input: DepositPeerLiquidityInput!): LiquidityMutationResponse
+    createQuote(input: CreateQuoteInput!): QuoteResponse!
+    createOutgoingPayment(input: CreateOutgoingPaymentInput!): OutgoingPaymentResponse!
+    createOutgoingPaymentFromIncomingPayment(
+      input: CreateOutgoingPaymentFromIncomingPaymentInput!
+    ): OutgoingPaymentResponse!
+    "Cancels an outgoing payment still waiting for funds (FUNDING)."
+    cancelOutgoingPayment(input: CancelOutgoingPaymentInput!): OutgoingPaymentResponse!
+    "Funds an outgoing payment waiting in FUNDING with its debit amount (PAYMENT_FUNDING=webhook); it then starts."
+    depositOutgoingPaymentLiquidity(input: DepositOutgoingPaymentLiquidityInput!): LiquidityMutationResponse
     "Credits a wallet address's balance (PAYMENT_FUNDING=ledger): money the operator brings into Sluice's ledger."
     depositWalletAddressLiquidity(input: DepositWalletAddressLiquidityInput!): LiquidityMutationResponse
     createPeerLiquidityWithdrawal(input: CreatePeerLiquidityWithdrawalInput!): LiquidityMutationResponse
@@ -526,6 +539,85 @@ export const typeDefs = /* GraphQL */ `
 
   type IncomingPaymentResponse {
     payment: IncomingPayment
+  }
+
+  type Quote {
+    id: ID!
+    tenantId: String
+    walletAddressId: ID!
+    receiver: String!
+    debitAmount: Amount!
+    receiveAmount: Amount!
+    createdAt: String!
+    expiresAt: String!
+  }
+
+  type QuoteResponse {
+    quote: Quote
+  }
+
+  input CreateQuoteInput {
+    walletAddressId: String!
+    receiver: String!
+    debitAmount: AmountInput
+    receiveAmount: AmountInput
+    idempotencyKey: String
+  }
+
+  enum OutgoingPaymentState {
+    FUNDING
+    SENDING
+    COMPLETED
+    FAILED
+    CANCELLED
+  }
+
+  type OutgoingPayment {
+    id: ID!
+    tenantId: String
+    walletAddressId: ID!
+    client: String
+    grantId: String
+    state: OutgoingPaymentState!
+    error: String
+    stateAttempts: Int!
+    receiver: String!
+    debitAmount: Amount!
+    receiveAmount: Amount!
+    sentAmount: Amount!
+    metadata: JSONObject
+    quote: Quote
+    createdAt: String!
+  }
+
+  type OutgoingPaymentResponse {
+    payment: OutgoingPayment
+  }
+
+  input CreateOutgoingPaymentInput {
+    walletAddressId: String!
+    quoteId: String!
+    metadata: JSONObject
+    idempotencyKey: String
+  }
+
+  input CreateOutgoingPaymentFromIncomingPaymentInput {
+    walletAddressId: String!
+    incomingPayment: String!
+    debitAmount: AmountInput!
+    metadata: JSONObject
+    idempotencyKey: String
+  }
+
+  input CancelOutgoingPaymentInput {
+    id: ID!
+    reason: String
+    idempotencyKey: String
+  }
+
+  input DepositOutgoingPaymentLiquidityInput {
+    outgoingPaymentId: String!
+    idempotencyKey: String!
   }
 
   type WebhookEvent implements Model {

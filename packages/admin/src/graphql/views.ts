@@ -115,7 +115,7 @@ export const walletAddressView = (walletAddress: WalletAddress): WalletAddressVi
   createdAt: walletAddress.createdAt.toISOString(),
 });
 
-const amountView = (amount: Amount): AmountView => ({
+export const amountView = (amount: Amount): AmountView => ({
   value: amount.value.toString(),
   assetCode: amount.assetCode,
   assetScale: amount.assetScale,

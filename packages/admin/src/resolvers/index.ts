@@ -2,6 +2,7 @@ import type { ResolverMap } from '../graphql/build-schema';
 import { assetResolvers } from './assets';
 import { feeResolvers } from './fees';
 import { incomingPaymentResolvers } from './incoming-payments';
+import { outgoingPaymentResolvers } from './outgoing-payments';
 import { liquidityResolvers } from './liquidity';
 import { peerResolvers } from './peers';
 import { tenantResolvers } from './tenant';
@@ -13,6 +14,7 @@ export const allResolvers: ResolverMap[] = [
   assetResolvers,
   feeResolvers,
   incomingPaymentResolvers,
+  outgoingPaymentResolvers,
   liquidityResolvers,
   peerResolvers,
   tenantResolvers,

@@ -120,6 +120,22 @@ export interface ConnectorPort {
    * transfer_not_pending (→ CONFLICT), even when asked for the state it already has (the connector's ledger answers
    * that case with success, so an adapter checks first); an unknown id is unknown_transfer.
    */
+  /**
+   * Withdraws from the ledger account that holds a wallet address's balance (everything available when `amount` is
+   * absent); returns the amount withdrawn. 0 available → insufficient_balance.
+   */
+  createWalletAddressWithdrawal(input: {
+    id: string;
+    walletAddressId: string;
+    amount?: bigint;
+    timeoutSeconds: bigint;
+  }): Promise<bigint>;
+  /** Withdraws everything still in an outgoing payment's ledger account; returns the amount. */
+  createOutgoingPaymentWithdrawal(input: {
+    id: string;
+    paymentAccountId: string;
+    timeoutSeconds: bigint;
+  }): Promise<bigint>;
   postLiquidityWithdrawal(withdrawalId: string): Promise<unknown>;
   voidLiquidityWithdrawal(withdrawalId: string): Promise<unknown>;
 }

@@ -22,6 +22,8 @@ export function connectorPortOver(
     return peerId; // A peer's ledger account has the peer's id.
   };
   const withdraw = async (id: string, accountId: string, amount: bigint, timeoutSeconds: bigint) => {
+    // The ledger treats a repeated transfer id as the same transfer; the admin API (as Rafiki) reports it instead.
+    if (await ledger.getTransfer(id)) throw new ConnectorError('transfer_exists', `transfer ${id} already exists`);
     await ledger.withdraw({
       id,
       accountId,
@@ -82,6 +84,23 @@ export function connectorPortOver(
       if (!walletAddress) throw new ConnectorError('unknown_account', `unknown wallet address ${walletAddressId}`);
       const accountId = await walletAddressAccountId(knex, walletAddressId, walletAddress.asset_id as string);
       return ledger.deposit({ id, accountId, amount });
+    },
+    async createWalletAddressWithdrawal({ id, walletAddressId, amount, timeoutSeconds }) {
+      const account = await knex('ledger_accounts')
+        .where({ kind: 'wallet_address', owner_id: walletAddressId })
+        .first('id');
+      if (!account) throw new ConnectorError('insufficient_balance', 'the wallet address has no balance');
+      const available = (await ledger.getBalance(account.id as string)).available ?? 0n;
+      const value = amount ?? available;
+      if (value <= 0n) throw new ConnectorError('insufficient_balance', 'the wallet address has no balance');
+      await withdraw(id, account.id as string, value, timeoutSeconds);
+      return value;
+    },
+    async createOutgoingPaymentWithdrawal({ id, paymentAccountId, timeoutSeconds }) {
+      const available = (await ledger.getBalance(paymentAccountId)).available ?? 0n;
+      if (available <= 0n) throw new ConnectorError('insufficient_balance', 'the payment has nothing left to withdraw');
+      await withdraw(id, paymentAccountId, available, timeoutSeconds);
+      return available;
     },
     async createAssetLiquidityWithdrawal({ id, assetId, amount, timeoutSeconds }) {
       return withdraw(id, await liquidityAccount(assetId), amount, timeoutSeconds);

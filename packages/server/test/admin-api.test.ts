@@ -148,6 +148,38 @@ describe('admin API in the running server', () => {
       if (state !== 'COMPLETED') await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(state).toBe('COMPLETED');
+    // The payee's money leaves the ledger once; the payer's remaining balance can be withdrawn whole.
+    const payeeIncoming = await sluice.database
+      .knex('incoming_payments')
+      .where('wallet_address_id', payee.id)
+      .first('id');
+    const withdrawIncoming = (key: string) =>
+      graphql(
+        'mutation ($input: CreateIncomingPaymentWithdrawalInput!) { createIncomingPaymentWithdrawal(input: $input) { success } }',
+        { input: { incomingPaymentId: payeeIncoming.id, idempotencyKey: key, timeoutSeconds: '0' } },
+      );
+    expect((await withdrawIncoming('payout-1')).json.errors).toBeUndefined();
+    expect((await withdrawIncoming('payout-2')).json.errors).toEqual([
+      expect.objectContaining({ extensions: { code: 'DUPLICATE' } }),
+    ]);
+    const payeeBalance = await graphql('query ($id: String!) { walletAddress(id: $id) { balance } }', { id: payee.id });
+    expect(payeeBalance.json.data?.walletAddress).toEqual({ balance: '0' });
+    const withdrawal = await graphql(
+      'mutation ($input: CreateWalletAddressWithdrawalInput!) { createWalletAddressWithdrawal(input: $input) { withdrawal { amount walletAddress { id } } } }',
+      {
+        input: {
+          id: '7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d',
+          walletAddressId: payer.id,
+          idempotencyKey: 'drain',
+          timeoutSeconds: '0',
+        },
+      },
+    );
+    expect(withdrawal.json.errors).toBeUndefined();
+    expect(withdrawal.json.data?.createWalletAddressWithdrawal.withdrawal).toEqual({
+      amount: String(10000 - 1500),
+      walletAddress: { id: payer.id },
+    });
     const missing = await graphql('{ outgoingPayment(id: "00000000-0000-0000-0000-000000000000") { id } }');
     expect(missing.json.errors).toEqual([expect.objectContaining({ extensions: { code: 'NOT_FOUND' } })]);
   });

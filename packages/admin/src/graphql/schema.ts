@@ -87,6 +87,12 @@ export const typeDefs = /* GraphQL */ `
     createOutgoingPaymentFromIncomingPayment(
       input: CreateOutgoingPaymentFromIncomingPaymentInput!
     ): OutgoingPaymentResponse!
+    "Withdraws a wallet address's whole balance out of Sluice's ledger (two-phase when timeoutSeconds > 0)."
+    createWalletAddressWithdrawal(input: CreateWalletAddressWithdrawalInput!): WalletAddressWithdrawalMutationResponse
+    "Pays out what a completed or expired incoming payment received (webhook funding), once per payment."
+    createIncomingPaymentWithdrawal(input: CreateIncomingPaymentWithdrawalInput!): LiquidityMutationResponse
+    "Takes out what a finished outgoing payment left unsent (webhook funding), once per payment."
+    createOutgoingPaymentWithdrawal(input: CreateOutgoingPaymentWithdrawalInput!): LiquidityMutationResponse
     "Cancels an outgoing payment still waiting for funds (FUNDING)."
     cancelOutgoingPayment(input: CancelOutgoingPaymentInput!): OutgoingPaymentResponse!
     "Funds an outgoing payment waiting in FUNDING with its debit amount (PAYMENT_FUNDING=webhook); it then starts."
@@ -618,6 +624,35 @@ export const typeDefs = /* GraphQL */ `
   input DepositOutgoingPaymentLiquidityInput {
     outgoingPaymentId: String!
     idempotencyKey: String!
+  }
+
+  input CreateWalletAddressWithdrawalInput {
+    walletAddressId: String!
+    id: String!
+    idempotencyKey: String!
+    timeoutSeconds: UInt64!
+  }
+
+  type WalletAddressWithdrawal {
+    id: ID!
+    amount: UInt64!
+    walletAddress: WalletAddress!
+  }
+
+  type WalletAddressWithdrawalMutationResponse {
+    withdrawal: WalletAddressWithdrawal
+  }
+
+  input CreateIncomingPaymentWithdrawalInput {
+    incomingPaymentId: String!
+    idempotencyKey: String!
+    timeoutSeconds: UInt64!
+  }
+
+  input CreateOutgoingPaymentWithdrawalInput {
+    outgoingPaymentId: String!
+    idempotencyKey: String!
+    timeoutSeconds: UInt64!
   }
 
   type WebhookEvent implements Model {

@@ -9,6 +9,7 @@ import { tenantResolvers } from './tenant';
 import { walletAddressKeyResolvers } from './wallet-address-keys';
 import { walletAddressResolvers } from './wallet-addresses';
 import { webhookEventResolvers } from './webhook-events';
+import { withdrawalResolvers } from './withdrawals';
 
 export const allResolvers: ResolverMap[] = [
   assetResolvers,
@@ -21,4 +22,5 @@ export const allResolvers: ResolverMap[] = [
   walletAddressKeyResolvers,
   walletAddressResolvers,
   webhookEventResolvers,
+  withdrawalResolvers,
 ];

@@ -1,0 +1,82 @@
+// Money leaving Sluice's ledger to the operator: a wallet address's balance (ledger funding), what an incoming
+// payment received or what an outgoing payment left unsent (webhook funding). Payment withdrawals use the payment's
+// id as the ledger transfer id, so each payment pays out at most once, whatever is retried.
+import { AdminError, ErrorCode, isUuid, notFound } from '../errors';
+import { field, type ResolverMap } from '../graphql/build-schema';
+import { walletAddressView } from '../graphql/views';
+import { translated } from '../service-errors';
+
+const FINISHED_OUTGOING = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
+
+export const withdrawalResolvers: ResolverMap = {
+  Mutation: {
+    createWalletAddressWithdrawal: field<
+      unknown,
+      { input: { id: string; walletAddressId: string; timeoutSeconds: bigint } }
+    >(async (_source, { input }, context) => {
+      const connector = context.requireConnector();
+      if (!isUuid(input.id)) throw new AdminError(ErrorCode.BadUserInput, 'id must be a UUID');
+      const walletAddress = isUuid(input.walletAddressId)
+        ? await context.resource.walletAddresses.get(input.walletAddressId)
+        : undefined;
+      if (!walletAddress) throw notFound('unknown wallet address');
+      const amount = await translated(() =>
+        connector.createWalletAddressWithdrawal({
+          id: input.id,
+          walletAddressId: walletAddress.id,
+          timeoutSeconds: input.timeoutSeconds,
+        }),
+      );
+      return { withdrawal: { id: input.id, amount, walletAddress: walletAddressView(walletAddress) } };
+    }),
+
+    createIncomingPaymentWithdrawal: field<unknown, { input: { incomingPaymentId: string; timeoutSeconds: bigint } }>(
+      async (_source, { input }, context) => {
+        const connector = context.requireConnector();
+        const payment = isUuid(input.incomingPaymentId)
+          ? await context.resource.incomingPayments.get(input.incomingPaymentId)
+          : undefined;
+        if (!payment) throw notFound('unknown payment');
+        if (payment.state !== 'completed' && payment.state !== 'expired') {
+          throw new AdminError(
+            ErrorCode.BadUserInput,
+            `the incoming payment is ${payment.state}, not completed or expired`,
+          );
+        }
+        if (payment.receivedAmount.value === 0n) throw new AdminError(ErrorCode.Forbidden, 'nothing was received');
+        await translated(() =>
+          connector.createWalletAddressWithdrawal({
+            id: payment.id,
+            walletAddressId: payment.walletAddressId,
+            amount: payment.receivedAmount.value,
+            timeoutSeconds: input.timeoutSeconds,
+          }),
+        );
+        return { success: true };
+      },
+    ),
+
+    createOutgoingPaymentWithdrawal: field<unknown, { input: { outgoingPaymentId: string; timeoutSeconds: bigint } }>(
+      async (_source, { input }, context) => {
+        const connector = context.requireConnector();
+        const outgoingPayments = context.resource.outgoingPayments;
+        const payment =
+          outgoingPayments && isUuid(input.outgoingPaymentId)
+            ? await outgoingPayments.get(input.outgoingPaymentId)
+            : undefined;
+        if (!payment || !payment.ledgerAccountId) throw notFound('unknown payment');
+        if (!FINISHED_OUTGOING.has(payment.state)) {
+          throw new AdminError(ErrorCode.BadUserInput, `the outgoing payment is ${payment.state}, not finished`);
+        }
+        await translated(() =>
+          connector.createOutgoingPaymentWithdrawal({
+            id: payment.id,
+            paymentAccountId: payment.ledgerAccountId as string,
+            timeoutSeconds: input.timeoutSeconds,
+          }),
+        );
+        return { success: true };
+      },
+    ),
+  },
+};

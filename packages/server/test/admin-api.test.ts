@@ -148,6 +148,13 @@ describe('admin API in the running server', () => {
       if (state !== 'COMPLETED') await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(state).toBe('COMPLETED');
+    const listed = await graphql(
+      'query ($id: String!) { walletAddress(id: $id) { outgoingPayments(first: 5) { edges { node { id state } } } } }',
+      { id: payer.id },
+    );
+    expect(listed.json.data?.walletAddress.outgoingPayments).toEqual({
+      edges: [{ node: { id: paymentId, state: 'COMPLETED' } }],
+    });
     // The payee's money leaves the ledger once; the payer's remaining balance can be withdrawn whole.
     const payeeIncoming = await sluice.database
       .knex('incoming_payments')

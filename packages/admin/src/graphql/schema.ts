@@ -354,6 +354,14 @@ export const typeDefs = /* GraphQL */ `
       last: Int
       sortOrder: SortOrder
     ): IncomingPaymentConnection
+    "The wallet address's outgoing payments, newest first by default."
+    outgoingPayments(
+      after: String
+      before: String
+      first: Int
+      last: Int
+      sortOrder: SortOrder
+    ): OutgoingPaymentConnection
     createdAt: String!
     status: WalletAddressStatus!
     "The wallet address's registered keys that are not revoked."
@@ -594,6 +602,16 @@ export const typeDefs = /* GraphQL */ `
     metadata: JSONObject
     quote: Quote
     createdAt: String!
+  }
+
+  type OutgoingPaymentConnection {
+    pageInfo: PageInfo!
+    edges: [OutgoingPaymentEdge!]!
+  }
+
+  type OutgoingPaymentEdge {
+    node: OutgoingPayment!
+    cursor: String!
   }
 
   type OutgoingPaymentResponse {

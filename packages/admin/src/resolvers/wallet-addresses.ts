@@ -11,6 +11,7 @@ import {
   type WalletAddressView,
 } from '../graphql/views';
 import { translated } from '../service-errors';
+import { outgoingPaymentView } from './outgoing-payments';
 
 const WALLET_ADDRESS_NOT_FOUND = 'unknown wallet address';
 
@@ -128,6 +129,14 @@ export const walletAddressResolvers: ResolverMap = {
       const window = readPageArgs(args);
       const page = await pageOf((request) => context.resource.incomingPayments.list(walletAddress.id, request), window);
       return connection(page, incomingPaymentView);
+    }),
+
+    outgoingPayments: field<WalletAddressView, PageArgs>(async (walletAddress, args, context) => {
+      const outgoingPayments = context.resource.outgoingPayments;
+      if (!outgoingPayments) return null;
+      const window = readPageArgs(args);
+      const page = await pageOf((request) => outgoingPayments.list(walletAddress.id, request), window);
+      return connection(page, outgoingPaymentView);
     }),
 
     walletAddressKeys: field<WalletAddressView, PageArgs>(async (walletAddress, args, context) => {

@@ -20,8 +20,13 @@ import { startSluice, type SluiceInstance } from './sluice';
 
 const step = (text: string) => console.log(`\n▸ ${text}`);
 const detail = (text: string) => console.log(`    ${text}`);
-const money = (amount: { value: string; assetCode: string; assetScale: number }) =>
-  `${(Number(amount.value) / 10 ** amount.assetScale).toFixed(amount.assetScale)} ${amount.assetCode}`;
+/** `1234` at scale 2 → `12.34 USD`, from the decimal string: amounts never pass through a float. */
+const money = (amount: { value: string; assetCode: string; assetScale: number }) => {
+  const digits = amount.value.padStart(amount.assetScale + 1, '0');
+  const whole = digits.slice(0, digits.length - amount.assetScale);
+  const fraction = amount.assetScale > 0 ? `.${digits.slice(digits.length - amount.assetScale)}` : '';
+  return `${whole}${fraction} ${amount.assetCode}`;
+};
 
 async function createWallet(sluice: SluiceInstance, path: string, code: string, publicName: string) {
   const connector = sluice.services.connector!;

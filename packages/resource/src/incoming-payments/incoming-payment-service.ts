@@ -202,18 +202,24 @@ export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
      * amount is reached. Run inside the transaction that moves the money, so the two commit together.
      */
     async credit(trx: Knex.Transaction, id: string, amount: bigint): Promise<IncomingPayment> {
+      // One statement per packet: the guarded update returns the row with its asset, so nothing is read again.
+      const value = amount.toString();
       const result = await trx.raw(
-        `UPDATE incoming_payments
-            SET received_amount = received_amount + ?::numeric,
-                state = CASE WHEN incoming_amount IS NOT NULL AND received_amount + ?::numeric >= incoming_amount
+        `UPDATE incoming_payments AS ip
+            SET received_amount = ip.received_amount + ?::numeric,
+                state = CASE WHEN ip.incoming_amount IS NOT NULL AND ip.received_amount + ?::numeric >= ip.incoming_amount
                              THEN 'completed' ELSE 'processing' END,
-                completed_at = CASE WHEN incoming_amount IS NOT NULL AND received_amount + ?::numeric >= incoming_amount
+                completed_at = CASE WHEN ip.incoming_amount IS NOT NULL
+                                     AND ip.received_amount + ?::numeric >= ip.incoming_amount
                              THEN now() ELSE NULL END,
                 updated_at = now()
-          WHERE id = ? AND state IN ('pending', 'processing') AND expires_at > now()
-            AND (incoming_amount IS NULL OR received_amount + ?::numeric <= incoming_amount)
-          RETURNING state`,
-        [amount.toString(), amount.toString(), amount.toString(), id, amount.toString()],
+           FROM wallet_addresses AS wa
+           JOIN connector_assets AS assets ON assets.id = wa.asset_id
+          WHERE ip.id = ? AND wa.id = ip.wallet_address_id
+            AND ip.state IN ('pending', 'processing') AND ip.expires_at > now()
+            AND (ip.incoming_amount IS NULL OR ip.received_amount + ?::numeric <= ip.incoming_amount)
+          RETURNING ip.*, assets.code AS asset_code, assets.scale AS asset_scale`,
+        [value, value, value, id, value],
       );
       if (result.rows.length === 0) {
         const payment = await getIn(trx, id);
@@ -223,7 +229,7 @@ export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
         }
         throw new IncomingPaymentCreditError('exceeds_incoming_amount', 'amount would exceed incomingAmount');
       }
-      const payment = (await getIn(trx, id)) as IncomingPayment;
+      const payment = toPayment(result.rows[0] as IncomingPaymentRow);
       if (payment.state === 'completed') {
         await recordWebhookEvent(trx, 'incoming_payment.completed', incomingPaymentEventData(payment));
       }

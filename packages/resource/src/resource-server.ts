@@ -26,6 +26,7 @@ import { outgoingPaymentRoutes } from './outgoing-payments/outgoing-payment-rout
 import { createPaymentWorker } from './outgoing-payments/payment-worker';
 import type { PaymentLedger } from './outgoing-payments/payment-ledger';
 import { createWebhookDelivery } from './webhooks/webhook-delivery';
+import { openApiRequestValidation } from './http/openapi-request-validation';
 import type { Introspect } from './http/token-introspection';
 import type { WalletAddress } from './wallet-addresses/wallet-address-service';
 import type { IlpPrepare, IlpReply } from '@sluice/stream';
@@ -161,6 +162,7 @@ export function createResourceServer(deps: ResourceServerDeps) {
 
   const routes: Koa.Middleware[] = [
     openPaymentsErrors(logger),
+    openApiRequestValidation(),
     incomingPaymentRoutes({ ...access, incomingPayments, walletAddresses, receivers }),
     ...(quotes ? [quoteRoutes({ ...access, quotes, walletAddresses })] : []),
     ...(outgoingPayments && quotes

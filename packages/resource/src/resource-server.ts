@@ -26,6 +26,7 @@ import { outgoingPaymentRoutes } from './outgoing-payments/outgoing-payment-rout
 import { createPaymentWorker } from './outgoing-payments/payment-worker';
 import type { PaymentLedger } from './outgoing-payments/payment-ledger';
 import { createWebhookDelivery } from './webhooks/webhook-delivery';
+import { WEBHOOK_EVENTS_CHANNEL } from './webhooks/webhook-events';
 import { openApiRequestValidation } from './http/openapi-request-validation';
 import type { Introspect } from './http/token-introspection';
 import type { WalletAddress } from './wallet-addresses/wallet-address-service';
@@ -64,6 +65,11 @@ export interface ResourceServerDeps {
   /** Told after a wallet address is created or changed. */
   onWalletAddressChanged?: (walletAddress: WalletAddress) => void;
 }
+  /**
+   * Subscribes to a NOTIFY channel of the database; webhook delivery uses it to start as soon as an event commits in
+   * any process. Without it delivery only polls (every second).
+   */
+  listen?: (channel: string, onNotify: () => void) => Promise<() => Promise<void>>;
 
 /** Answers an OpenPaymentsError with its status and `{ error: { code, description } }` body. */
 function openPaymentsErrors(logger: Logger): Koa.Middleware {
@@ -181,6 +187,7 @@ export function createResourceServer(deps: ResourceServerDeps) {
   let stopped = false;
   return {
     routes,
+  let unlisten: Promise<(() => Promise<void>) | undefined> | undefined;
     walletAddresses,
     keys,
     addresses,
@@ -199,6 +206,14 @@ export function createResourceServer(deps: ResourceServerDeps) {
         incomingPayments
           .expireDue()
           .catch((error: unknown) => logger.warn({ err: error }, 'incoming payment expiry sweep failed'))
+      if (webhookDelivery && deps.listen) {
+        unlisten = deps
+          .listen(WEBHOOK_EVENTS_CHANNEL, () => webhookDelivery.wake())
+          .catch((error: unknown) => {
+            logger.warn({ err: error }, 'cannot listen for webhook events; delivery polls instead');
+            return undefined;
+          });
+      }
           .finally(() => {
             if (stopped) return;
             expiryTimer = setTimeout(sweep, 5_000);
@@ -214,6 +229,9 @@ export function createResourceServer(deps: ResourceServerDeps) {
       await webhookDelivery?.stop();
     },
   };
+      await (
+        await unlisten
+      )?.();
 }
 
 export type ResourceServer = ReturnType<typeof createResourceServer>;

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { createTestDatabase, type TestDatabase } from '../../../test-support';
-import { recordWebhookEvent } from '../src/webhooks/webhook-events';
+import { recordWebhookEvent, WEBHOOK_EVENTS_CHANNEL } from '../src/webhooks/webhook-events';
 import { createWebhookDelivery } from '../src/webhooks/webhook-delivery';
 import { canonicalJson } from '../src/webhooks/canonical-json';
 
@@ -105,5 +105,61 @@ describe('webhook delivery', () => {
     expect(row.delivered_at).toBeNull();
     expect(row.last_error).toBeTruthy();
     expect(new Date(row.next_attempt_at).getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it('delivers an event as soon as its transaction commits, without waiting for the next poll', async () => {
+    const operator = await startOperator(0);
+    const delivery = createWebhookDelivery({
+      knex: db.knex,
+      logger: pino({ level: 'silent' }),
+      webhookUrl: operator.url,
+      secret: SECRET,
+      // Polling alone would take an hour: only the commit's NOTIFY can start this delivery in time.
+      pollIntervalMs: 3_600_000,
+    });
+    delivery.start();
+    // The first poll runs at start; let it find nothing before the event exists.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const unlisten = await db.database.listen(WEBHOOK_EVENTS_CHANNEL, () => delivery.wake());
+    try {
+      const id = await db.knex.transaction(async (trx) => {
+        const recorded = await recordWebhookEvent(trx, 'outgoing_payment.created', { id: 'p3' });
+        // Not before the commit: the event is not visible yet, and a rollback must never be announced.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(operator.received).toHaveLength(0);
+        return recorded;
+      });
+      await until(async () => Boolean((await db.knex('webhook_events').where('id', id).first()).delivered_at), 5_000);
+      expect(operator.received.map((call) => call.body.id)).toEqual([id]);
+    } finally {
+      await unlisten();
+      await delivery.stop();
+      await operator.close();
+    }
+  });
+
+  it('announces nothing for an event whose transaction rolls back', async () => {
+    let notified = 0;
+    const unlisten = await db.database.listen(WEBHOOK_EVENTS_CHANNEL, () => notified++);
+    try {
+      await expect(
+        db.knex.transaction(async (trx) => {
+          await recordWebhookEvent(trx, 'outgoing_payment.failed', { id: 'p4' });
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      // A committed event afterwards proves the listener works, and that it saw only that one.
+      await recordWebhookEvent(db.knex, 'outgoing_payment.failed', { id: 'p5' });
+      await until(async () => notified > 0, 5_000);
+      expect(notified).toBe(1);
+      expect(
+        await db
+          .knex('webhook_events')
+          .where('data', '@>', JSON.stringify({ id: 'p4' }))
+          .first(),
+      ).toBeUndefined();
+    } finally {
+      await unlisten();
+    }
   });
 });

@@ -13,10 +13,14 @@ const INT8_OID = 20;
 // bigint columns hold money and counters: both drivers hand them to us as JS bigint, never as a lossy number or a string.
 pg.types.setTypeParser(INT8_OID, (value: string) => BigInt(value));
 
+/** Calls `onNotify` on every NOTIFY on `channel` (from any process on the database); resolves to an unsubscribe. */
+export type ListenToChannel = (channel: string, onNotify: () => void) => Promise<() => Promise<void>>;
+
 export interface Database {
   knex: Knex;
   /** Which engine is underneath; only for logs and diagnostics, never for branching. */
   kind: 'postgres' | 'pglite';
+  listen: ListenToChannel;
   close(): Promise<void>;
 }
 
@@ -42,6 +46,7 @@ export async function openDatabase(databaseUrl: string, options: OpenDatabaseOpt
     return {
       knex,
       kind: 'pglite',
+      listen: async (channel, onNotify) => pglite.listen(channel, () => onNotify()),
       close: () =>
         (closing ??= (async () => {
           await knex.destroy();
@@ -56,7 +61,53 @@ export async function openDatabase(databaseUrl: string, options: OpenDatabaseOpt
   });
   await knex.raw('select 1');
   let closing: Promise<void> | undefined;
-  return { knex, kind: 'postgres', close: () => (closing ??= knex.destroy()) };
+  return {
+    knex,
+    kind: 'postgres',
+    listen: (channel, onNotify) => listenOnPostgres(databaseUrl, channel, onNotify),
+    close: () => (closing ??= knex.destroy()),
+  };
+}
+
+/**
+ * LISTEN on a dedicated connection (a pooled one would be handed to other queries). A lost connection is reopened,
+ * and `onNotify` is called once it is back, because notifications sent meanwhile are gone.
+ */
+async function listenOnPostgres(
+  databaseUrl: string,
+  channel: string,
+  onNotify: () => void,
+): Promise<() => Promise<void>> {
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: databaseUrl });
+    next.on('notification', () => onNotify());
+    next.on('error', () => {
+      if (stopped || client !== next) return;
+      client = undefined;
+      next.end().catch(() => undefined);
+      retry = setTimeout(reconnect, 1_000);
+      retry.unref();
+    });
+    await next.connect();
+    await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    client = next;
+  };
+  const reconnect = () => {
+    if (stopped) return;
+    connect().then(onNotify, () => {
+      retry = setTimeout(reconnect, 1_000);
+      retry.unref();
+    });
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    await client?.end().catch(() => undefined);
+  };
 }
 
 /**

@@ -6,6 +6,7 @@ import { createConnector, createHttpRatesProvider, createStaticRatesProvider, ty
 import { createResourceServer, type ResourceServer, type WalletAddress } from '@sluice/resource';
 import { ConfigError, type SluiceConfig, type SluiceSecrets } from './config';
 import type { Logger } from './logger';
+import type { ListenToChannel } from './database';
 import type { PublicUrls } from './public-urls';
 import type { ListenerName } from './sluice';
 import { createConnectorPaymentLedger, walletAddressAccountId } from './payment-ledger';
@@ -17,6 +18,7 @@ export interface ServicesDeps {
   config: SluiceConfig;
   secrets: SluiceSecrets;
   knex: Knex;
+  listen?: ListenToChannel;
   logger: Logger;
   publicUrls: PublicUrls;
   localUrls: Partial<Record<ListenerName, string>>;
@@ -95,6 +97,7 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
       const walletAddressListeners: ((walletAddress: WalletAddress) => void)[] = [];
       resource = createResourceServer({
         knex,
+        listen: deps.listen,
         logger: logger.child({ service: 'resource' }),
         openPaymentsUrl: publicUrls.openPayments,
         authServerUrl: publicUrls.authServer,

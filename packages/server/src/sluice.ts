@@ -79,7 +79,15 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
     const urls: Partial<Record<ListenerName, string>> = {};
     for (const listener of listeners) urls[listener.name as ListenerName] = listener.localUrl;
     const publicUrls = resolvePublicUrls(config, urls);
-    services = await buildServices({ config, secrets, knex: database.knex, logger, publicUrls, localUrls: urls });
+    services = await buildServices({
+      config,
+      secrets,
+      knex: database.knex,
+      listen: database.listen,
+      logger,
+      publicUrls,
+      localUrls: urls,
+    });
     Object.assign(routes, services.routes);
     const running = services;
 

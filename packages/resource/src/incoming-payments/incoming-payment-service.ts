@@ -128,7 +128,8 @@ export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
       }
       // One statement writes the payment and its incoming_payment.created event: atomic without a transaction, and
       // one round trip (creation is the hottest write path of the resource server). Timestamps are the database's,
-      // to the microsecond, so that pages keep creation order.
+      // to the microsecond, so that pages keep creation order. Unlike other events this one sends no NOTIFY (every
+      // NOTIFY serialises commits on PostgreSQL's notification queue lock): delivery's next poll picks it up.
       const payment: IncomingPayment = {
         id: sortableId(),
         walletAddressId: walletAddress.id,

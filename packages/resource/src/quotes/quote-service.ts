@@ -179,12 +179,15 @@ export function createQuoteService(deps: QuoteServiceDeps) {
         });
       }
 
-      const rate = await probe(walletAddress, receiver.ilpAddress, receiver.sharedSecret);
+      // The fee does not depend on the probe: look it up while the probe runs.
+      const [rate, fee] = await Promise.all([
+        probe(walletAddress, receiver.ilpAddress, receiver.sharedSecret),
+        deps.fees.current(walletAddress.assetId, 'SENDING'),
+      ]);
       const minRate: Ratio = {
         numerator: rate.numerator * (slippage.denominator - slippage.numerator),
         denominator: rate.denominator * slippage.denominator,
       };
-      const fee = await deps.fees.current(walletAddress.assetId, 'SENDING');
 
       let sendAmount: bigint;
       let receiveAmount: bigint;
@@ -211,24 +214,26 @@ export function createQuoteService(deps: QuoteServiceDeps) {
 
       const id = sortableId();
       const expiresAt = new Date(Math.min(Date.now() + lifespanMs, receiver.expiresAt?.getTime() ?? Infinity));
-      await knex('quotes').insert({
-        id,
-        wallet_address_id: walletAddress.id,
-        client: input.client ?? null,
-        receiver: receiver.url,
-        ilp_address: receiver.ilpAddress,
-        shared_secret: receiver.sharedSecret,
-        debit_amount: debitValue.toString(),
-        receive_amount: receiveAmount.toString(),
-        receive_asset_code: receiver.assetCode,
-        receive_asset_scale: receiver.assetScale,
-        fee_amount: feeAmount.toString(),
-        payment_type: debitAmount ? 'FIXED_SEND' : 'FIXED_DELIVERY',
-        min_rate_numerator: minRate.numerator.toString(),
-        min_rate_denominator: minRate.denominator.toString(),
-        expires_at: expiresAt,
-      });
-      return (await this.get(id)) as Quote;
+      const [row] = (await knex('quotes')
+        .insert({
+          id,
+          wallet_address_id: walletAddress.id,
+          client: input.client ?? null,
+          receiver: receiver.url,
+          ilp_address: receiver.ilpAddress,
+          shared_secret: receiver.sharedSecret,
+          debit_amount: debitValue.toString(),
+          receive_amount: receiveAmount.toString(),
+          receive_asset_code: receiver.assetCode,
+          receive_asset_scale: receiver.assetScale,
+          fee_amount: feeAmount.toString(),
+          payment_type: debitAmount ? 'FIXED_SEND' : 'FIXED_DELIVERY',
+          min_rate_numerator: minRate.numerator.toString(),
+          min_rate_denominator: minRate.denominator.toString(),
+          expires_at: expiresAt,
+        })
+        .returning('*')) as QuoteRow[];
+      return toQuote({ ...row, asset_code: walletAddress.assetCode, asset_scale: walletAddress.assetScale });
     },
 
     async get(id: string, db: Knex | Knex.Transaction = knex): Promise<Quote | undefined> {

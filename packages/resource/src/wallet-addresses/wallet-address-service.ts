@@ -1,5 +1,6 @@
 import { sortableId } from '../sortable-id';
 import type { Knex } from 'knex';
+import { WalletAddressCache } from './wallet-address-cache';
 import { candidateSegments, ilpSegmentForPath } from './ilp-segment';
 import { walletAddressUrlFrom } from './payment-pointer';
 import { paginate, type Page, type PageRequest } from '../pagination';
@@ -38,6 +39,11 @@ export interface WalletAddressServiceDeps {
   ilpAddress: string;
   /** Told after a wallet address is created or changed (e.g. to route its ILP address at once). */
   onChanged?: (walletAddress: WalletAddress) => void;
+  /**
+   * How long lookups are reused (default 1 s; 0 = always read the database). Changes made through this service are
+   * seen at once; another instance's changes within this time.
+   */
+  cacheTtlMs?: number;
 }
 
 // First path segments the resource server's own endpoints use; a wallet address there would be unreachable.
@@ -112,6 +118,16 @@ export function createWalletAddressService(deps: WalletAddressServiceDeps) {
     return { url: `${base.origin}${basePath}${path}`, path };
   }
 
+  const cache = new WalletAddressCache({ ttlMs: deps.cacheTtlMs ?? 1_000 });
+  function findBy(column: 'id' | 'url' | 'ilp_segment', value: string): Promise<WalletAddress | undefined> {
+    return cache.get(`${column}:${value}`, async () => {
+      const row = (await selectWithAsset().where(`wallet_addresses.${column}`, value).first()) as
+        WalletAddressRow | undefined;
+      // Shared by every caller until it expires, so nobody may change it.
+      return row && Object.freeze(toWalletAddress(row));
+    });
+  }
+
   return {
     canonicalUrl,
 
@@ -154,27 +170,22 @@ export function createWalletAddressService(deps: WalletAddressServiceDeps) {
         const row = (await selectWithAsset(trx).where('wallet_addresses.id', id).first()) as WalletAddressRow;
         return toWalletAddress(row);
       });
+      cache.clear();
       deps.onChanged?.(created);
       return created;
     },
 
-    async get(id: string): Promise<WalletAddress | undefined> {
-      const row = (await selectWithAsset().where('wallet_addresses.id', id).first()) as WalletAddressRow | undefined;
-      return row && toWalletAddress(row);
+    get(id: string): Promise<WalletAddress | undefined> {
+      return findBy('id', id);
     },
 
-    async getByUrl(url: string): Promise<WalletAddress | undefined> {
-      const normalized = url.replace(/\/+$/, '');
-      const row = (await selectWithAsset().where('wallet_addresses.url', normalized).first()) as
-        WalletAddressRow | undefined;
-      return row && toWalletAddress(row);
+    getByUrl(url: string): Promise<WalletAddress | undefined> {
+      return findBy('url', url.replace(/\/+$/, ''));
     },
 
     /** The wallet address an ILP address under our connector belongs to (its segment is the first after ours). */
-    async getByIlpSegment(segment: string): Promise<WalletAddress | undefined> {
-      const row = (await selectWithAsset().where('wallet_addresses.ilp_segment', segment).first()) as
-        WalletAddressRow | undefined;
-      return row && toWalletAddress(row);
+    getByIlpSegment(segment: string): Promise<WalletAddress | undefined> {
+      return findBy('ilp_segment', segment);
     },
 
     async list(request: PageRequest): Promise<Page<WalletAddress>> {
@@ -195,6 +206,7 @@ export function createWalletAddressService(deps: WalletAddressServiceDeps) {
         changes.additional_properties = JSON.stringify(input.additionalProperties);
       }
       const updated = await knex('wallet_addresses').where('id', input.id).update(changes);
+      cache.clear();
       if (updated === 0)
         throw new WalletAddressError('unknown_wallet_address', `no wallet address with id ${input.id}`);
       return (await this.get(input.id)) as WalletAddress;

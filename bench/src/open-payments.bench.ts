@@ -1,6 +1,8 @@
-// End-to-end Open Payments figures on one Sluice (same currency), through the official client SDK over real HTTP:
-// signed incoming-payment creations per second (each one introspected and signature-checked), and whole payments
-// (incoming payment + quote + outgoing payment + STREAM settlement) per second with create-to-completed latency.
+// End-to-end Open Payments figures through real HTTP: signed incoming-payment creations per second (each one
+// introspected and signature-checked), and whole payments (incoming payment + quote + outgoing payment + STREAM
+// settlement) per second with create-to-completed latency, on one Sluice in one currency and across two Sluice
+// instances peered over ILP over HTTP in two currencies. "Completed" is when the operator's webhook endpoint receives
+// outgoing_payment.completed, which is when a wallet operator learns of it.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,12 +14,14 @@ import {
   type AccessItem,
   type AuthenticatedClient,
 } from '@interledger/open-payments';
-import { generateEd25519Key } from '@sluice/http-signatures';
+import { exportPrivateKeyPem, generateEd25519Key } from '@sluice/http-signatures';
 import { decideWithIdentityProvider, loadConfig, startSluice, type SluiceInstance } from '@sluice/server';
 import type { BenchFigure } from './figure';
 import { createBenchDatabase } from './bench-database';
+import { startWebhookOperator, type WebhookOperator } from './webhook-operator';
+import { runSignedLoad } from './signed-load-worker';
 
-export const name = 'Open Payments (one instance, same currency)';
+export const name = 'Open Payments (official SDK, real HTTP)';
 
 const CREATIONS = Number(process.env.BENCH_OP_CREATIONS ?? 2000);
 const PAYMENTS = Number(process.env.BENCH_OP_PAYMENTS ?? 150);
@@ -36,7 +40,7 @@ async function account(sluice: SluiceInstance, path: string, assetId: string, ba
     keyId: signingKey.keyId,
     validateResponses: false,
   });
-  return { walletAddress, client };
+  return { walletAddress, client, signingKey };
 }
 
 async function token(client: AuthenticatedClient, authServer: string, access: AccessItem[]): Promise<string> {
@@ -72,25 +76,80 @@ async function outgoingToken(sluice: SluiceInstance, client: AuthenticatedClient
 }
 
 function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
 }
 
+async function startBenchSluice(label: string, operator: WebhookOperator, env: Record<string, string> = {}) {
+  const database = await createBenchDatabase(label);
+  const sluice = await startSluice(
+    loadConfig({
+      DATABASE_URL: database.url,
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'sluice-bench-')),
+      OPEN_PAYMENTS_PORT: '0',
+      ADMIN_PORT: '0',
+      CONNECTOR_PORT: '0',
+      AUTH_PORT: '0',
+      AUTH_INTROSPECTION_PORT: '0',
+      AUTH_INTERACTION_PORT: '0',
+      WAIT_SECONDS: '1',
+      IDENTITY_SERVER_URL: 'http://127.0.0.1:9/idp',
+      WEBHOOK_URL: operator.url,
+      LOG_LEVEL: 'warn',
+      ...env,
+    }),
+  );
+  return {
+    sluice,
+    async stop() {
+      await sluice.stop();
+      await database.dispose();
+    },
+  };
+}
+
+/** Runs `onePayment` PAYMENTS times at `concurrency`, as a figure with latency percentiles. */
+async function measurePayments(
+  label: string,
+  concurrency: number,
+  rafiki: number | undefined,
+  onePayment: () => Promise<number>,
+): Promise<BenchFigure> {
+  const latencies: number[] = [];
+  let remaining = PAYMENTS;
+  const t0 = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (remaining-- > 0) latencies.push(await onePayment());
+    }),
+  );
+  const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
+  latencies.sort((a, b) => a - b);
+  const perSecond = latencies.length / elapsed;
+  return {
+    label: `${label}, ${concurrency === 1 ? 'sequential' : `${concurrency} concurrent`}`,
+    value: perSecond,
+    unit: '/s',
+    note:
+      `p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms` +
+      (rafiki ? `; Rafiki ${rafiki}/s, ${(perSecond / rafiki).toFixed(1)}×` : ''),
+  };
+}
+
 export async function run(): Promise<BenchFigure[]> {
-  const database = await createBenchDatabase('open_payments');
-  const config = loadConfig({
-    DATABASE_URL: database.url,
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'sluice-bench-')),
-    OPEN_PAYMENTS_PORT: '0',
-    ADMIN_PORT: '0',
-    CONNECTOR_PORT: '0',
-    AUTH_PORT: '0',
-    AUTH_INTROSPECTION_PORT: '0',
-    AUTH_INTERACTION_PORT: '0',
-    WAIT_SECONDS: '1',
-    IDENTITY_SERVER_URL: 'http://127.0.0.1:9/idp',
-    LOG_LEVEL: 'warn',
-  });
-  const sluice = await startSluice(config);
+  const operator = await startWebhookOperator();
+  const figures: BenchFigure[] = [];
+  try {
+    figures.push(...(await sameCurrency(operator)));
+    figures.push(...(await crossCurrency(operator)));
+  } finally {
+    await operator.close();
+  }
+  return figures;
+}
+
+async function sameCurrency(operator: WebhookOperator): Promise<BenchFigure[]> {
+  const { sluice, stop } = await startBenchSluice('open_payments', operator);
   const figures: BenchFigure[] = [];
   try {
     const asset = await sluice.services.connector!.createAsset({ code: 'USD', scale: 2 });
@@ -102,7 +161,28 @@ export async function run(): Promise<BenchFigure[]> {
       { type: 'incoming-payment', actions: ['create', 'read'], identifier: bob.walletAddress.url },
     ]);
 
-    // Signed incoming-payment creations, 10 concurrent.
+    // Signed incoming-payment creations, 10 concurrent, from a lean client in a worker thread: the server's figure.
+    const load = await runSignedLoad({
+      url: `${rs}/incoming-payments`,
+      accessToken: incomingToken,
+      privateKeyPem: exportPrivateKeyPem(alice.signingKey.privateKey),
+      keyId: alice.signingKey.keyId,
+      bodies: [
+        { walletAddress: bob.walletAddress.url, incomingAmount: { value: '100', assetCode: 'USD', assetScale: 2 } },
+      ],
+      requests: CREATIONS * 2,
+      concurrency: 10,
+      expectStatus: 201,
+    });
+    const leanLatencies = [...load.latenciesMs].sort((a, b) => a - b);
+    figures.push({
+      label: 'signed incoming-payment creations (10 concurrent, load from a worker thread)',
+      value: leanLatencies.length / load.seconds,
+      unit: '/s',
+      note: `p50 ${percentile(leanLatencies, 50).toFixed(1)} ms, p99 ${percentile(leanLatencies, 99).toFixed(1)} ms; Rafiki 256/s, ${(leanLatencies.length / load.seconds / 256).toFixed(1)}×`,
+    });
+
+    // The same through the official SDK in the server's own process (its client-side cost included).
     let next = 0;
     const started = process.hrtime.bigint();
     await Promise.all(
@@ -117,7 +197,7 @@ export async function run(): Promise<BenchFigure[]> {
     );
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     figures.push({
-      label: 'signed incoming-payment creations (10 concurrent)',
+      label: 'signed incoming-payment creations (10 concurrent, official SDK in process)',
       value: CREATIONS / seconds,
       unit: '/s',
       note: `Rafiki measured at 256/s on this machine; ${(CREATIONS / seconds / 256).toFixed(1)}×`,
@@ -125,9 +205,8 @@ export async function run(): Promise<BenchFigure[]> {
 
     const quoteToken = await token(alice.client, as, [{ type: 'quote', actions: ['create', 'read'] }]);
     const payToken = await outgoingToken(sluice, alice.client, alice.walletAddress.url);
-    const outgoingPayments = sluice.services.resource!.outgoingPayments!;
 
-    /** One whole payment; returns create-to-completed milliseconds. */
+    /** One whole payment; returns create-to-completed milliseconds (until the operator's webhook arrives). */
     const onePayment = async (): Promise<number> => {
       const t0 = process.hrtime.bigint();
       const incoming = await alice.client.incomingPayment.create(
@@ -142,38 +221,87 @@ export async function run(): Promise<BenchFigure[]> {
         { url: rs, accessToken: payToken },
         { walletAddress: alice.walletAddress.url, quoteId: quote.id },
       );
-      const id = outgoing.id.split('/').pop() as string;
-      for (;;) {
-        const payment = await outgoingPayments.get(id);
-        if (payment?.state === 'COMPLETED') break;
-        if (payment?.state === 'FAILED') throw new Error(`payment failed: ${payment.error}`);
-        await new Promise((resolve) => setTimeout(resolve, 1));
-      }
+      await operator.completion(outgoing.id.split('/').pop() as string);
       return Number(process.hrtime.bigint() - t0) / 1e6;
     };
 
-    for (const concurrency of [1, 5]) {
-      const latencies: number[] = [];
-      let remaining = PAYMENTS;
-      const t0 = process.hrtime.bigint();
-      await Promise.all(
-        Array.from({ length: concurrency }, async () => {
-          while (remaining-- > 0) latencies.push(await onePayment());
-        }),
-      );
-      const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
-      latencies.sort((a, b) => a - b);
-      const rafiki = concurrency === 1 ? 4.6 : 16;
-      figures.push({
-        label: `completed payments, ${concurrency === 1 ? 'sequential' : `${concurrency} concurrent`}`,
-        value: latencies.length / elapsed,
-        unit: '/s',
-        note: `p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms; Rafiki ${rafiki}/s, ${(latencies.length / elapsed / rafiki).toFixed(1)}×`,
-      });
-    }
+    figures.push(await measurePayments('completed payments, same currency', 1, 4.6, onePayment));
+    figures.push(await measurePayments('completed payments, same currency', 5, 16, onePayment));
   } finally {
-    await sluice.stop();
-    await database.dispose();
+    await stop();
+  }
+  return figures;
+}
+
+/**
+ * Alice (USD, on A) pays Bob (EUR, on B): the incoming payment is created at B with B's grant, A quotes by reading it
+ * and probing the path, and the money crosses the ILP-over-HTTP link between the two connectors, converted at A.
+ */
+async function crossCurrency(operator: WebhookOperator): Promise<BenchFigure[]> {
+  const [a, b] = await Promise.all([
+    startBenchSluice('op_alpha', operator, { ILP_ADDRESS: 'test.alpha' }),
+    startBenchSluice('op_beta', operator, { ILP_ADDRESS: 'test.beta' }),
+  ]);
+  const figures: BenchFigure[] = [];
+  try {
+    const usd = await a.sluice.services.connector!.createAsset({ code: 'USD', scale: 2 });
+    const aEur = await a.sluice.services.connector!.createAsset({ code: 'EUR', scale: 2 });
+    const bEur = await b.sluice.services.connector!.createAsset({ code: 'EUR', scale: 2 });
+    const liquidity = await a.sluice.services.connector!.getAssetAccountIds(aEur.id);
+    await a.sluice.services.connector!.deposit({
+      id: randomUUID(),
+      accountId: liquidity!.liquidityAccountId,
+      amount: 10n ** 12n,
+    });
+    await a.sluice.services.connector!.createPeer({
+      assetId: aEur.id,
+      staticIlpAddress: 'test.beta',
+      http: {
+        incoming: { authTokens: ['beta-to-alpha'] },
+        outgoing: { authToken: 'alpha-to-beta', endpoint: `${b.sluice.urls.connector}/ilp` },
+      },
+    });
+    await b.sluice.services.connector!.createPeer({
+      assetId: bEur.id,
+      staticIlpAddress: 'test.alpha',
+      creditLimit: 10n ** 12n,
+      http: {
+        incoming: { authTokens: ['alpha-to-beta'] },
+        outgoing: { authToken: 'beta-to-alpha', endpoint: `${a.sluice.urls.connector}/ilp` },
+      },
+    });
+    const alice = await account(a.sluice, '/alice', usd.id, 10n ** 12n);
+    const bob = await account(b.sluice, '/bob', bEur.id, 0n);
+    const incomingToken = await token(alice.client, b.sluice.publicUrls.authServer, [
+      { type: 'incoming-payment', actions: ['create', 'read'], identifier: bob.walletAddress.url },
+    ]);
+    const quoteToken = await token(alice.client, a.sluice.publicUrls.authServer, [
+      { type: 'quote', actions: ['create', 'read'] },
+    ]);
+    const payToken = await outgoingToken(a.sluice, alice.client, alice.walletAddress.url);
+
+    const onePayment = async (): Promise<number> => {
+      const t0 = process.hrtime.bigint();
+      const incoming = await alice.client.incomingPayment.create(
+        { url: b.sluice.publicUrls.openPayments, accessToken: incomingToken },
+        { walletAddress: bob.walletAddress.url, incomingAmount: { value: '123', assetCode: 'EUR', assetScale: 2 } },
+      );
+      const quote = await alice.client.quote.create(
+        { url: a.sluice.publicUrls.openPayments, accessToken: quoteToken },
+        { walletAddress: alice.walletAddress.url, receiver: incoming.id, method: 'ilp' },
+      );
+      const outgoing = await alice.client.outgoingPayment.create(
+        { url: a.sluice.publicUrls.openPayments, accessToken: payToken },
+        { walletAddress: alice.walletAddress.url, quoteId: quote.id },
+      );
+      await operator.completion(outgoing.id.split('/').pop() as string);
+      return Number(process.hrtime.bigint() - t0) / 1e6;
+    };
+
+    figures.push(await measurePayments('completed payments, USD → EUR across two instances', 1, undefined, onePayment));
+    figures.push(await measurePayments('completed payments, USD → EUR across two instances', 5, undefined, onePayment));
+  } finally {
+    await Promise.all([a.stop(), b.stop()]);
   }
   return figures;
 }

@@ -64,13 +64,13 @@ export interface ResourceServerDeps {
   clientKeySecret?: Buffer;
   /** Told after a wallet address is created or changed. */
   onWalletAddressChanged?: (walletAddress: WalletAddress) => void;
-}
   /**
    * Subscribes to a NOTIFY channel of the database; webhook delivery uses it to start as soon as an event commits in
    * any process. Without it delivery only polls (every second).
    */
   listen?: (channel: string, onNotify: () => void) => Promise<() => Promise<void>>;
 
+}
 /** Answers an OpenPaymentsError with its status and `{ error: { code, description } }` body. */
 function openPaymentsErrors(logger: Logger): Koa.Middleware {
   return async (ctx, next) => {
@@ -202,10 +202,6 @@ export function createResourceServer(deps: ResourceServerDeps) {
     start(): void {
       worker?.start();
       webhookDelivery?.start();
-      const sweep = () => {
-        incomingPayments
-          .expireDue()
-          .catch((error: unknown) => logger.warn({ err: error }, 'incoming payment expiry sweep failed'))
       if (webhookDelivery && deps.listen) {
         unlisten = deps
           .listen(WEBHOOK_EVENTS_CHANNEL, () => webhookDelivery.wake())
@@ -218,6 +214,10 @@ export function createResourceServer(deps: ResourceServerDeps) {
             if (stopped) return;
             expiryTimer = setTimeout(sweep, 5_000);
             expiryTimer.unref();
+      const sweep = () => {
+        incomingPayments
+          .expireDue()
+          .catch((error: unknown) => logger.warn({ err: error }, 'incoming payment expiry sweep failed'))
           });
       };
       sweep();
@@ -229,9 +229,8 @@ export function createResourceServer(deps: ResourceServerDeps) {
       await webhookDelivery?.stop();
     },
   };
-      await (
-        await unlisten
-      )?.();
+      const stopListening = await unlisten;
+      await stopListening?.();
 }
 
 export type ResourceServer = ReturnType<typeof createResourceServer>;

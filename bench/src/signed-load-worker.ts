@@ -1,0 +1,85 @@
+// Load generator for the Open Payments benchmarks, run in a worker thread so that the client's CPU time is not
+// charged to the server's event loop. It does what any Open Payments client must do per request — sign it (RFC 9421,
+// Ed25519, Content-Digest) with a fresh `created` and send it with a GNAP token — over a keep-alive connection pool,
+// without the official SDK's per-request overhead (fetch, web streams, ky), which is a client cost, not the server's.
+import { createPrivateKey } from 'node:crypto';
+import { Worker, parentPort, workerData } from 'node:worker_threads';
+import { Pool } from 'undici';
+import { signRequest } from '@sluice/http-signatures';
+
+export interface SignedLoadJob {
+  url: string;
+  accessToken: string;
+  privateKeyPem: string;
+  keyId: string;
+  /** JSON bodies are sent round-robin. */
+  bodies: unknown[];
+  requests: number;
+  concurrency: number;
+  /** Expected status of every response; anything else aborts the run. */
+  expectStatus: number;
+}
+
+export interface SignedLoadResult {
+  seconds: number;
+  latenciesMs: number[];
+}
+
+async function runJob(job: SignedLoadJob): Promise<SignedLoadResult> {
+  const target = new URL(job.url);
+  const pool = new Pool(target.origin, { connections: job.concurrency, pipelining: 1 });
+  const privateKey = createPrivateKey(job.privateKeyPem);
+  const bodies = job.bodies.map((body) => JSON.stringify(body));
+  const latenciesMs: number[] = [];
+  let next = 0;
+  const started = process.hrtime.bigint();
+  try {
+    await Promise.all(
+      Array.from({ length: job.concurrency }, async () => {
+        while (next < job.requests) {
+          const body = bodies[next++ % bodies.length];
+          const t0 = process.hrtime.bigint();
+          const headers: Record<string, string> = {
+            authorization: `GNAP ${job.accessToken}`,
+            'content-type': 'application/json',
+            accept: 'application/json',
+          };
+          const signature = signRequest(
+            { method: 'POST', url: job.url, headers, body },
+            { privateKey, keyId: job.keyId },
+          );
+          for (const [name, value] of Object.entries(signature)) headers[name.toLowerCase()] = value;
+          const response = await pool.request({ method: 'POST', path: target.pathname, headers, body });
+          const text = await response.body.text();
+          if (response.statusCode !== job.expectStatus) {
+            throw new Error(`unexpected ${response.statusCode}: ${text.slice(0, 300)}`);
+          }
+          latenciesMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        }
+      }),
+    );
+  } finally {
+    await pool.close();
+  }
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, latenciesMs };
+}
+
+/** Runs `job` in a new worker thread and resolves with its timings. */
+export function runSignedLoad(job: SignedLoadJob): Promise<SignedLoadResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(__filename, { workerData: job });
+    worker.once('message', (message: { result?: SignedLoadResult; error?: string }) => {
+      void worker.terminate();
+      if (message.result) resolve(message.result);
+      else reject(new Error(`load worker: ${message.error}`));
+    });
+    worker.once('error', reject);
+  });
+}
+
+if (parentPort) {
+  runJob(workerData as SignedLoadJob).then(
+    (result) => parentPort!.postMessage({ result }),
+    (error: unknown) => parentPort!.postMessage({ error: error instanceof Error ? error.message : String(error) }),
+  );
+}

@@ -69,8 +69,8 @@ export interface ResourceServerDeps {
    * any process. Without it delivery only polls (every second).
    */
   listen?: (channel: string, onNotify: () => void) => Promise<() => Promise<void>>;
-
 }
+
 /** Answers an OpenPaymentsError with its status and `{ error: { code, description } }` body. */
 function openPaymentsErrors(logger: Logger): Koa.Middleware {
   return async (ctx, next) => {
@@ -185,9 +185,9 @@ export function createResourceServer(deps: ResourceServerDeps) {
 
   let expiryTimer: NodeJS.Timeout | undefined;
   let stopped = false;
+  let unlisten: Promise<(() => Promise<void>) | undefined> | undefined;
   return {
     routes,
-  let unlisten: Promise<(() => Promise<void>) | undefined> | undefined;
     walletAddresses,
     keys,
     addresses,
@@ -210,14 +210,14 @@ export function createResourceServer(deps: ResourceServerDeps) {
             return undefined;
           });
       }
-          .finally(() => {
-            if (stopped) return;
-            expiryTimer = setTimeout(sweep, 5_000);
-            expiryTimer.unref();
       const sweep = () => {
         incomingPayments
           .expireDue()
           .catch((error: unknown) => logger.warn({ err: error }, 'incoming payment expiry sweep failed'))
+          .finally(() => {
+            if (stopped) return;
+            expiryTimer = setTimeout(sweep, 5_000);
+            expiryTimer.unref();
           });
       };
       sweep();
@@ -225,12 +225,12 @@ export function createResourceServer(deps: ResourceServerDeps) {
     async stop(): Promise<void> {
       stopped = true;
       if (expiryTimer) clearTimeout(expiryTimer);
+      const stopListening = await unlisten;
+      await stopListening?.();
       await worker?.stop();
       await webhookDelivery?.stop();
     },
   };
-      const stopListening = await unlisten;
-      await stopListening?.();
 }
 
 export type ResourceServer = ReturnType<typeof createResourceServer>;

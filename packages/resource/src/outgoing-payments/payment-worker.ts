@@ -92,11 +92,15 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
     });
   }
 
-  /** Applies a state change only while this worker still holds the lease. */
+  /**
+   * Ends the payment while this worker still holds the lease, in one transaction: what was sent is read from the
+   * payment account under the row lock; a completed payment keeps its fee and returns any unsent rest, a failed one
+   * returns everything it did not send, its fee included (ledger funding).
+   */
   async function finish(
     payment: OutgoingPayment,
     outcome: { state: 'COMPLETED' | 'FAILED'; error?: string },
-    refund: bigint,
+    delivered: bigint = payment.deliveredAmount,
   ): Promise<void> {
     await knex.transaction(async (trx) => {
       const held = await trx('outgoing_payments')
@@ -106,7 +110,8 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
       if (!held) return;
       const debit = payment.quote.debitAmount.value;
       const balance = await deps.ledger.balance(payment.ledgerAccountId as string, trx);
-      const sent = debit - balance;
+      const keep = outcome.state === 'COMPLETED' ? payment.quote.fee : 0n;
+      const refund = balance > keep ? balance - keep : 0n;
       if (refund > 0n && deps.funding === 'ledger') {
         await deps.ledger.refundToWalletAddress(trx, {
           walletAddressId: payment.walletAddressId,
@@ -116,22 +121,32 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
           transferId: randomUUID(),
         });
       }
-      await trx('outgoing_payments')
+      const sent = debit - balance < 0n ? 0n : debit - balance;
+      const [row] = (await trx('outgoing_payments')
         .where('id', payment.id)
         .update({
           state: outcome.state,
           error: outcome.error ?? null,
-          sent_amount: (sent < 0n ? 0n : sent).toString(),
+          sent_amount: sent.toString(),
+          delivered_amount: delivered.toString(),
           lease_owner: null,
           lease_expires_at: null,
           next_attempt_at: null,
           updated_at: trx.fn.now(),
-        });
-      const updated = (await deps.outgoingPayments.get(payment.id, trx)) as OutgoingPayment;
+        })
+        .returning('updated_at')) as { updated_at: Date }[];
+      const finished: OutgoingPayment = {
+        ...payment,
+        state: outcome.state,
+        error: outcome.error,
+        sentAmount: { ...payment.sentAmount, value: sent },
+        deliveredAmount: delivered,
+        updatedAt: row.updated_at,
+      };
       await recordWebhookEvent(
         trx,
         outcome.state === 'COMPLETED' ? 'outgoing_payment.completed' : 'outgoing_payment.failed',
-        outgoingPaymentEventData(updated),
+        outgoingPaymentEventData(finished),
       );
     });
   }
@@ -172,7 +187,7 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
     const toSend = balance - quote.fee;
     const alreadySent = debit - balance;
     if (alreadySent === 0n && quote.expiresAt.getTime() <= Date.now()) {
-      await finish(payment, { state: 'FAILED', error: 'the quote expired before the payment could start' }, balance);
+      await finish(payment, { state: 'FAILED', error: 'the quote expired before the payment could start' });
       return;
     }
     let delivered = payment.deliveredAmount;
@@ -185,7 +200,7 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
       toDeliver = receiverRemaining !== undefined && receiverRemaining < expected ? receiverRemaining : expected;
     }
     if (toSend <= 0n || (toDeliver !== undefined && toDeliver <= 0n)) {
-      await finish(payment, { state: 'COMPLETED' }, toSend > 0n ? toSend : 0n);
+      await finish(payment, { state: 'COMPLETED' });
       return;
     }
     const renew = setInterval(() => {
@@ -206,10 +221,11 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
         signal,
       });
       delivered += progress.delivered;
-      await knex('outgoing_payments').where('id', id).update({ delivered_amount: delivered.toString() });
-      if (signal.aborted) throw new StreamPaymentError('ABORTED', 'the worker is stopping');
-      const left = (await deps.ledger.balance(payment.ledgerAccountId)) - quote.fee;
-      await finish(payment, { state: 'COMPLETED' }, left > 0n ? left : 0n);
+      if (signal.aborted) {
+        await knex('outgoing_payments').where('id', id).update({ delivered_amount: delivered.toString() });
+        throw new StreamPaymentError('ABORTED', 'the worker is stopping');
+      }
+      await finish(payment, { state: 'COMPLETED' }, delivered);
     } catch (error) {
       const partial = error instanceof StreamPaymentError ? (error.progress as PaymentProgress | undefined) : undefined;
       if (partial) {
@@ -227,16 +243,13 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
       if (quote.paymentType === 'FIXED_DELIVERY' && (await receiverIsPaid(quote.receiver))) {
         // The receiver closed because it has everything it expected (e.g. the last packets of an interrupted attempt
         // completed it): the payment has done its job.
-        const left = (await deps.ledger.balance(payment.ledgerAccountId)) - quote.fee;
-        await finish(payment, { state: 'COMPLETED' }, left > 0n ? left : 0n);
+        await finish(payment, { state: 'COMPLETED' }, delivered);
         return;
       }
       logger.info({ err: error, id, attempt: payment.attempts }, 'payment attempt failed');
       if (isFinal(error) || payment.attempts >= maxAttempts) {
-        // A failed payment gives everything it did not send back, its fee included.
-        const left = await deps.ledger.balance(payment.ledgerAccountId);
         const reason = error instanceof Error ? error.message : String(error);
-        await finish(payment, { state: 'FAILED', error: reason }, left);
+        await finish(payment, { state: 'FAILED', error: reason }, delivered);
       } else {
         await retryLater(payment, error);
       }

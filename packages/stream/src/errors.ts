@@ -85,3 +85,39 @@ export class StreamPaymentError extends Error {
     this.name = 'StreamPaymentError';
   }
 }
+
+export type StreamConnectionErrorCode =
+  /** Options or arguments are invalid (bad address, secret, window, empty stream id …). */
+  | 'INVALID_OPTIONS'
+  /** The stream id cannot be used: wrong parity for a new stream, or above the peer's ConnectionMaxStreamId. */
+  | 'INVALID_STREAM_ID'
+  /** close() was called (or the connection failed) before the operation finished. */
+  | 'CONNECTION_CLOSED'
+  /** The peer closed the connection, or the stream; `close` holds its error code and message. */
+  | 'CLOSED_BY_PEER'
+  /** The peer's flow control (StreamMaxData / ConnectionMaxData) did not open up for the queued data. */
+  | 'DATA_BLOCKED'
+  /** A final (F) or relative (R) ILP reject without an authentic STREAM reply; `reject` holds it. */
+  | 'CONNECTOR_ERROR'
+  /** The peer broke the protocol (invalid fulfillment, data beyond our advertised limits, wrong stream parity). */
+  | 'PEER_PROTOCOL_VIOLATION'
+  /** Too many temporary failures (T rejects, link errors, blocked notices) in a row. */
+  | 'TOO_MANY_FAILURES'
+  /** 2^31 packets were sent on this shared secret; RFC 0029 requires a new connection. */
+  | 'ENCRYPTION_LIMIT'
+  /** ping() got no authentic STREAM reply. */
+  | 'NO_REPLY';
+
+export class StreamConnectionError extends Error {
+  constructor(
+    readonly code: StreamConnectionErrorCode,
+    message: string,
+    /** The close frame's code and message, for CLOSED_BY_PEER. */
+    readonly close?: { errorCode: number; errorMessage: string },
+    /** The ILP reject, for CONNECTOR_ERROR. */
+    readonly reject?: { code: string; triggeredBy: string; message: string; data: Buffer },
+  ) {
+    super(message);
+    this.name = 'StreamConnectionError';
+  }
+}

@@ -26,12 +26,28 @@ export type {
   IncomingData,
   ReceiveLimit,
   ReceiverHooks,
+  IncomingClose,
+  HookReply,
+  ReplyData,
 } from './receiver';
+export { StreamDataAssembler } from './data-assembler';
+export type { AssembledData } from './data-assembler';
+export {
+  MAX_ILP_DATA,
+  MAX_STREAM_PLAINTEXT,
+  DEFAULT_STREAM_DATA_LIMIT,
+  DEFAULT_CONNECTION_DATA_LIMIT,
+  DEFAULT_MAX_STREAM_ID,
+} from './limits';
 export type { ConnectionDetails, ReceiptSetup, AssetDetails } from './token';
 export type { IlpPrepare, IlpFulfill, IlpReject, IlpReply } from './ilp';
 export { sendPayment } from './sender/send-payment';
 export { probePath } from './sender/probe-path';
 export type { ProbePathOptions, PathProbe } from './sender/probe-path';
-export type { SendPaymentOptions, PaymentProgress } from './sender/send-payment';
+export type { SendPaymentOptions, PaymentOptions, PaymentProgress } from './sender/send-payment';
+export { openStreamConnection, StreamConnection } from './sender/connection';
+export type { StreamConnectionOptions, ConnectionPaymentOptions, ConnectionEnd } from './sender/connection';
+export type { StreamEnd } from './sender/incoming-streams';
+export type { SendPrepare } from './sender/packet';
 export type { CongestionOptions } from './sender/congestion';
 export type { Ratio } from './sender/ratio';

@@ -120,20 +120,44 @@ describe('stateless receiver: decision procedure (PROTOCOLS.md §4.6)', () => {
     }
   });
 
-  it('answers a ConnectionClose with F99 carrying ConnectionClose(NoError)', async () => {
+  it('acknowledges a ConnectionClose with ConnectionClose(NoError): F99 for an unfulfillable close', async () => {
     const credentials = receiver.generateCredentials();
+    const onData = jest.fn();
     const prepare = makePrepare(credentials, {
       sequence: 7n,
-      amount: 10n,
+      fulfillable: false,
       frames: [{ type: FrameType.ConnectionClose, errorCode: 1, errorMessage: '' }],
     });
-    const reply = asReject(await receiver.handlePrepare(prepare));
+    const reply = asReject(await receiver.handlePrepare(prepare, { onData }));
     expect(reply.code).toBe('F99');
     expect(openReply(credentials, reply)).toEqual({
       sequence: 7n,
       ilpPacketType: 14,
-      prepareAmount: 10n,
+      prepareAmount: 0n,
       frames: [{ type: FrameType.ConnectionClose, errorCode: StreamErrorCode.NoError, errorMessage: '' }],
+    });
+    expect(onData).not.toHaveBeenCalled();
+  });
+
+  it('fulfills the money of a closing packet (crediting it once) and acknowledges the close in the Fulfill', async () => {
+    const credentials = receiver.generateCredentials();
+    const onMoney = jest.fn();
+    const close = { type: FrameType.ConnectionClose, errorCode: StreamErrorCode.NoError, errorMessage: '' } as const;
+    const streamClose = { type: FrameType.StreamClose, streamId: 1n, errorCode: 1, errorMessage: '' } as const;
+    const prepare = makePrepare(credentials, { sequence: 7n, amount: 10n, frames: [money(), streamClose, close] });
+    const reply = asFulfill(await receiver.handlePrepare(prepare, { onMoney }));
+    expect(conditionFor(reply.fulfillment)).toEqual(prepare.executionCondition);
+    expect(openReply(credentials, reply)).toEqual({
+      sequence: 7n,
+      ilpPacketType: 13,
+      prepareAmount: 10n,
+      frames: [close],
+    });
+    expect(onMoney).toHaveBeenCalledTimes(1);
+    expect(onMoney.mock.calls[0][0]).toMatchObject({
+      amount: 10n,
+      connectionClose: close,
+      streamCloses: [streamClose],
     });
   });
 
@@ -182,7 +206,16 @@ describe('stateless receiver: decision procedure (PROTOCOLS.md §4.6)', () => {
     const prepare = makePrepare(credentials, { amount: 500n, minimum: 490n, sequence: 3n, frames: [money(), data] });
     const reply = asFulfill(await receiver.handlePrepare(prepare, { onMoney }));
     expect(conditionFor(reply.fulfillment)).toEqual(prepare.executionCondition);
-    expect(openReply(credentials, reply)).toEqual({ sequence: 3n, ilpPacketType: 13, prepareAmount: 500n, frames: [] });
+    // Data in the packet: the reply advertises the per-stream data limit (1 MiB by default), not a connection limit.
+    expect(openReply(credentials, reply)).toEqual({
+      sequence: 3n,
+      ilpPacketType: 13,
+      prepareAmount: 500n,
+      frames: [
+        { type: FrameType.StreamMaxData, streamId: 1n, maxOffset: 1n << 20n },
+        { type: FrameType.ConnectionMaxData, maxOffset: 2n ** 64n - 1n },
+      ],
+    });
     expect(onMoney).toHaveBeenCalledTimes(1);
     const call = onMoney.mock.calls[0][0] as IncomingMoney;
     expect(call).toMatchObject({ amount: 500n, sequence: 3n, connectionTag: 'incoming-7', receipts: false });

@@ -135,6 +135,59 @@ describe('sendPayment → our receiver', () => {
     expect(result.sent).toBeLessThanOrEqual((50_000n * 100n) / 149n + 1n);
   });
 
+  it('pays a small fixed delivery exactly up to the receiver limit across a flooring exchange', async () => {
+    // 1.23 EUR bought with USD at 1/1.08, 1 % slippage below the rate the quote probed: the receiver's limit (the
+    // incoming payment's 123) and the connector's rounding down must not strand the last cent, and a packet too
+    // small to survive the exchange is refused as a real connector does (R01).
+    const { credentials, total, deliver } = setup({}, 123n);
+    const exchange: typeof deliver = (prepare) => {
+      const amount = (prepare.amount * 25n) / 27n;
+      if (amount === 0n) {
+        return Promise.resolve({
+          code: 'R01',
+          triggeredBy: 'test.connector',
+          message: 'too small',
+          data: Buffer.alloc(0),
+        });
+      }
+      return deliver({ ...prepare, amount });
+    };
+    const result = await sendPayment(
+      base(
+        {
+          sourceAmount: 135n,
+          minDeliveryAmount: 123n,
+          minExchangeRate: { numerator: 91666575n, denominator: 100000000n },
+          sendPrepare: exchange,
+        },
+        credentials,
+      ),
+    );
+    expect(total()).toBe(123n);
+    expect(result.delivered).toBe(123n);
+    expect(result.sent).toBeLessThanOrEqual(135n);
+  });
+
+  it('lets the packet that completes a fixed delivery carry only what is missing', async () => {
+    // Packets of at most 10 at a rate of 0.95 deliver 9 each; the last unit needs a 2-unit packet delivering 1,
+    // below 0.9 × 2 on its own, yet within the payment's budget.
+    const { credentials, total, deliver } = setup();
+    const result = await sendPayment(
+      base(
+        {
+          sourceAmount: 25n,
+          minDeliveryAmount: 19n,
+          minExchangeRate: '0.9',
+          sendPrepare: connectorHop(deliver, { maxPacketAmount: 10n, rate: [95n, 100n] }),
+        },
+        credentials,
+      ),
+    );
+    expect(result.delivered).toBeGreaterThanOrEqual(19n);
+    expect(total()).toBe(result.delivered);
+    expect(result.sent).toBeLessThanOrEqual(25n);
+  });
+
   it('completes exactly over a lossy link (20 % T04, reordered replies) with no double credit', async () => {
     const { credentials, credits, total, deliver } = setup();
     let seed = 42;

@@ -34,8 +34,8 @@ export type StreamOutcome =
   | { kind: 'link-error'; error: unknown };
 
 export class StreamClient {
-  private readonly packetKey: Buffer;
-  private readonly fulfillmentKey: Buffer;
+  readonly packetKey: Buffer;
+  readonly fulfillmentKey: Buffer;
   private sequence = 1n;
 
   constructor(
@@ -43,6 +43,8 @@ export class StreamClient {
     sharedSecret: Buffer,
     private readonly sendPrepare: SendPrepare,
     private readonly expiryMs: number,
+    /** Sees every authentic reply (probes included) before its sender does: a connection reads peer frames here. */
+    private readonly onReply?: (reply: StreamPacket) => void,
   ) {
     this.packetKey = encryptionKey(sharedSecret);
     this.fulfillmentKey = fulfillmentKey(sharedSecret);
@@ -90,11 +92,14 @@ export class StreamClient {
   /** The reply's STREAM packet if it is authentic and answers this request; anything else is ignored. */
   private open(data: Buffer, sequence: bigint, type: number): StreamPacket | undefined {
     if (data.length === 0) return undefined;
+    let packet: StreamPacket;
     try {
-      const packet = decodeStreamPacket(decrypt(this.packetKey, data));
-      return packet.sequence === sequence && packet.ilpPacketType === type ? packet : undefined;
+      packet = decodeStreamPacket(decrypt(this.packetKey, data));
     } catch {
       return undefined;
     }
+    if (packet.sequence !== sequence || packet.ilpPacketType !== type) return undefined;
+    this.onReply?.(packet);
+    return packet;
   }
 }

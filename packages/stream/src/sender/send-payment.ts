@@ -1,390 +1,59 @@
-// STREAM sender (RFC 0029, PROTOCOLS.md §4.7): probe the rate, then split the payment into packets under a congestion
-// window until the source amount is sent (fixed send) or the minimum is delivered (fixed delivery).
-//
-// Money invariants, each enforced where the packet amount is chosen (nextPacket):
-//   * sent + in flight never exceeds the source cap, so no reply order or retry can overspend;
-//   * every Prepare carries prepareAmount = ceil(amount × minExchangeRate), so a receiver following RFC 0029 cannot
-//     accept a packet that delivers less than that;
-//   * totals only change when a reply arrives, and every reply is counted exactly once, even after an error or abort.
-import { MAX_UINT64 } from '@sluice/ilp';
+// sendPayment: one payment on a connection of its own (RFC 0029, PROTOCOLS.md §4.7). The engine is in payment.ts;
+// this only opens the connection, and closes it afterwards when asked to.
 import { StreamPaymentError } from '../errors';
-import { FrameType } from '../frames';
-import { IlpErrorCode, isValidIlpAddress } from '../ilp';
-import type { AssetDetails } from '../token';
-import { CongestionController, type CongestionOptions } from './congestion';
-import { StreamClient, type SendPrepare, type StreamOutcome } from './packet';
-import { probeExchangeRate, reducedMaximum } from './probe';
-import { ceilDiv, compare, divideCeil, divideFloor, multiplyCeil, multiplyFloor, toRatio, type Ratio } from './ratio';
-import { ConnectionState, STREAM_ID } from './state';
+import { isValidIlpAddress } from '../ilp';
+import { CongestionController } from './congestion';
+import { closeFrames, sendClosePacket } from './close';
+import { StreamClient, type SendPrepare } from './packet';
+import { runPayment, type PaymentOptions, type PaymentProgress } from './payment';
+import { STREAM_ID } from './state';
 
-/** RFC 0029 §5.2: at most 2^31 packets per shared secret (AES-GCM with random IVs). */
-const ENCRYPTION_LIMIT = 2n ** 31n;
+export type { PaymentOptions, PaymentProgress } from './payment';
 
-export interface SendPaymentOptions {
+export interface SendPaymentOptions extends PaymentOptions {
   /** The receiver's ILP address from its credentials (SPSP / Open Payments). */
   destinationAddress: string;
   /** The 32-byte STREAM shared secret from the same credentials. */
   sharedSecret: Buffer;
-  /** Fixed send: send exactly this much (source units). With minDeliveryAmount it is only the cap. */
-  sourceAmount?: bigint;
-  /** Fixed delivery: stop once the receiver got at least this much (destination units). */
-  minDeliveryAmount?: bigint;
-  /**
-   * Lowest acceptable rate, destination units per source unit, slippage already applied (e.g. 0.99 for same-asset
-   * with 1 % slippage). Decimal numbers/strings are taken exactly (0.99 = 99/100). 0 accepts any rate (fixed send only).
-   */
-  minExchangeRate: number | string | Ratio;
   /** The only I/O: send one Prepare on the ILP link and resolve with its reply (by its expiry at the latest). */
   sendPrepare: SendPrepare;
-  signal?: AbortSignal;
-  onProgress?: (progress: PaymentProgress) => void;
   /** Our ILP address for ConnectionNewAddress; "" (the default) just asks the receiver for its asset details. */
   sourceAddress?: string;
   /** Prepare lifetime (default 30 s, as ilp-protocol-stream). */
   expiryMs?: number;
-  /** Temporary failures in a row before giving up (default 50). */
-  maxConsecutiveFailures?: number;
-  congestion?: CongestionOptions;
-}
-
-export interface PaymentProgress {
-  /** Source amount of fulfilled packets. */
-  sent: bigint;
-  /** Destination amount the receiver reported for fulfilled packets (at least each packet's minimum). */
-  delivered: bigint;
-  /** Fulfilled packets (rate probes excluded). */
-  packets: number;
-  /** Rejected money packets (rate probes excluded). */
-  rejectedPackets: number;
-  inFlight: { packets: number; sourceAmount: bigint };
-  /** Rate measured by the probes, destination per source unit. */
-  exchangeRate?: Ratio;
-  /** Path maximum learned from F08 replies (2^64−1 when none). */
-  maxPacketAmount: bigint;
-  destinationAsset?: AssetDetails;
-  /** Latest STREAM receipt (RFC 0039) the receiver sent, if any. */
-  receipt?: Buffer;
-}
-
-interface PlannedPacket {
-  amount: bigint;
-  minimum: bigint;
+  /**
+   * When the payment is over (finished or failed), send a last zero-amount packet with StreamClose and
+   * ConnectionClose(NoError), as ilp-protocol-stream's client does on end(), so the receiver can let the connection go.
+   * Skipped when the receiver closed first or nothing was sent. Default false: stateless receivers need no close.
+   */
+  closeConnection?: boolean;
 }
 
 export async function sendPayment(options: SendPaymentOptions): Promise<PaymentProgress> {
-  const minRate = validate(options);
-  const { signal } = options;
-  const fixedDelivery = options.minDeliveryAmount !== undefined;
-  const deliveryTarget = options.minDeliveryAmount ?? 0n;
-  // Fixed delivery without an explicit cap: the most the minimum rate can require (as @interledger/pay computes it).
-  const sourceCap = options.sourceAmount ?? (fixedDelivery ? divideFloor(deliveryTarget, minRate) + 1n : 0n);
-
+  if (!isValidIlpAddress(options.destinationAddress)) {
+    throw new StreamPaymentError('INVALID_OPTIONS', 'invalid destination address');
+  }
+  if (options.sharedSecret.length !== 32)
+    throw new StreamPaymentError('INVALID_OPTIONS', 'shared secret must be 32 bytes');
   const client = new StreamClient(
     options.destinationAddress,
     options.sharedSecret,
     options.sendPrepare,
     options.expiryMs ?? 30_000,
   );
-  const congestion = new CongestionController(options.congestion);
-  const state = new ConnectionState();
-  const maxFailures = options.maxConsecutiveFailures ?? 50;
+  const link = { client, streamId: STREAM_ID, sourceAddress: options.sourceAddress ?? '' };
+  if (!options.closeConnection) return runPayment(options, link);
 
-  let sent = 0n;
-  let delivered = 0n;
-  let packets = 0;
-  let rejectedPackets = 0;
-  let inFlightPackets = 0;
-  let inFlightSource = 0n;
-  let inFlightMinimum = 0n;
-  let consecutiveFailures = 0;
-  let pausedUntil = 0;
-  let exchangeRate: Ratio | undefined;
-  let failure: StreamPaymentError | undefined;
-
-  const progress = (): PaymentProgress => ({
-    sent,
-    delivered,
-    packets,
-    rejectedPackets,
-    inFlight: { packets: inFlightPackets, sourceAmount: inFlightSource },
-    exchangeRate,
-    maxPacketAmount: congestion.maxPacketAmount,
-    destinationAsset: state.destinationAsset,
-    receipt: state.receipt,
-  });
-  const report = (): void => {
-    try {
-      options.onProgress?.(progress());
-    } catch {
-      // A faulty progress callback must not corrupt the accounting.
-    }
-  };
-  const fail = (error: StreamPaymentError): void => {
-    failure ??= error;
-  };
-  const done = (): boolean => (fixedDelivery ? delivered >= deliveryTarget : sent >= sourceCap);
-
-  const aborted = new Promise<void>((resolve) => {
-    if (signal?.aborted) resolve();
-    signal?.addEventListener('abort', () => resolve(), { once: true });
-  });
-  const sleep = async (ms: number): Promise<void> => {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))), aborted]);
-    clearTimeout(timer);
-    checkAborted();
-  };
-  const checkAborted = (): void => {
-    if (signal?.aborted) throw new StreamPaymentError('ABORTED', 'payment aborted');
-  };
-
-  /** The next packet to send, or undefined if nothing should be sent now. */
-  const nextPacket = (rate: Ratio): PlannedPacket | undefined => {
-    const available = sourceCap - sent - inFlightSource;
-    if (available <= 0n) return undefined;
-    let amount = min(available, congestion.nextPacketLimit);
-
-    if (fixedDelivery) {
-      const remaining = deliveryTarget - delivered - inFlightMinimum;
-      if (remaining <= 0n) return undefined;
-      // Enough that even the guaranteed minimum completes the delivery; never less than a viable packet.
-      const needed = max(divideCeil(remaining, minRate), viableAmount(rate, minRate) ?? 1n);
-      amount = min(amount, needed);
-    } else {
-      // Do not leave a remainder too small to meet its own minimum at the probed rate.
-      const viable = viableAmount(rate, minRate);
-      const leftover = available - amount;
-      if (viable !== undefined && leftover > 0n && !isViable(leftover, rate, minRate)) {
-        if (available <= congestion.nextPacketLimit) amount = available;
-        else if (amount - (viable - leftover) > 0n) amount -= viable - leftover;
-      }
-    }
-
-    // Respect the receiver's advertised limit on our stream.
-    if (state.receiveMax !== undefined && state.receiveMax < MAX_UINT64) {
-      const room = state.receiveMax - max(state.remoteReceived, delivered) - inFlightMinimum;
-      const fits = rate.numerator > 0n && room > 0n ? divideFloor(room, rate) : 0n;
-      if (fits <= 0n) {
-        if (inFlightPackets === 0) fail(new StreamPaymentError('RECEIVER_REFUSED', 'the receiver can receive no more'));
-        return undefined;
-      }
-      amount = min(amount, fits);
-    }
-    return { amount, minimum: multiplyCeil(amount, minRate) };
-  };
-
-  const temporaryFailure = (): void => {
-    consecutiveFailures++;
-    if (consecutiveFailures > maxFailures) {
-      fail(new StreamPaymentError('TOO_MANY_FAILURES', `${consecutiveFailures} temporary failures in a row`));
-    }
-    pausedUntil = Date.now() + congestion.nextBackoff();
-  };
-
-  const settle = (packet: PlannedPacket, outcome: StreamOutcome): void => {
-    inFlightPackets--;
-    inFlightSource -= packet.amount;
-    inFlightMinimum -= packet.minimum;
-    switch (outcome.kind) {
-      case 'fulfill': {
-        const reported = outcome.reply?.prepareAmount;
-        sent += packet.amount;
-        delivered += reported !== undefined && reported > packet.minimum ? reported : packet.minimum;
-        packets++;
-        consecutiveFailures = 0;
-        congestion.onFulfill(packet.amount);
-        state.apply(outcome.reply);
-        if (reported !== undefined && reported < packet.minimum) {
-          fail(new StreamPaymentError('RECEIVER_PROTOCOL_VIOLATION', 'a packet was fulfilled below its minimum'));
-        }
-        break;
-      }
-      case 'reject': {
-        rejectedPackets++;
-        const { reject, reply } = outcome;
-        state.apply(reply);
-        if (reject.code === IlpErrorCode.F99_APPLICATION_ERROR) {
-          if (reply && reply.prepareAmount < packet.minimum) {
-            fail(
-              new StreamPaymentError(
-                'INSUFFICIENT_EXCHANGE_RATE',
-                'a packet arrived below its minimum: the rate dropped',
-                reject,
-              ),
-            );
-          } else if (!state.closedBy && !hasMaxMoney(reply)) {
-            fail(new StreamPaymentError('RECEIVER_REFUSED', 'the receiver rejected the packet', reject));
-          }
-        } else if (reject.code === IlpErrorCode.F08_AMOUNT_TOO_LARGE) {
-          const maximum = reducedMaximum(packet.amount, reject.data);
-          if (maximum <= 0n)
-            fail(new StreamPaymentError('MAX_PACKET_AMOUNT_ZERO', 'the path cannot carry any amount', reject));
-          else congestion.onAmountTooLarge(maximum);
-        } else if (reject.code.startsWith('T')) {
-          if (reject.code === IlpErrorCode.T04_INSUFFICIENT_LIQUIDITY)
-            congestion.onInsufficientLiquidity(packet.amount);
-          temporaryFailure();
-        } else {
-          fail(new StreamPaymentError('CONNECTOR_ERROR', `packet rejected with ${reject.code}`, reject));
-        }
-        break;
-      }
-      case 'invalid-fulfillment':
-        rejectedPackets++;
-        fail(new StreamPaymentError('RECEIVER_PROTOCOL_VIOLATION', 'the fulfillment does not match the condition'));
-        break;
-      case 'link-error':
-        rejectedPackets++;
-        temporaryFailure();
-        break;
-    }
-    if (state.closedBy) {
-      fail(
-        new StreamPaymentError(
-          'CLOSED_BY_RECEIVER',
-          `the receiver closed the connection (code ${state.closedBy.errorCode})`,
-        ),
-      );
-    }
-    report();
-  };
-
-  const inFlight = new Set<Promise<void>>();
-  const launch = (packet: PlannedPacket): void => {
-    inFlightPackets++;
-    inFlightSource += packet.amount;
-    inFlightMinimum += packet.minimum;
-    const request = client.send({
-      sourceAmount: packet.amount,
-      minDestinationAmount: packet.minimum,
-      frames: [{ type: FrameType.StreamMoney, streamId: STREAM_ID, shares: 1n }],
-      fulfillable: true,
-    });
-    const settled: Promise<void> = request.then((outcome) => {
-      inFlight.delete(settled);
-      settle(packet, outcome);
-    });
-    inFlight.add(settled);
-    report();
-  };
-
+  let closedByReceiver = false;
   try {
-    if (done()) return progress();
-    const rate = await probeExchangeRate({
-      client,
-      congestion,
-      state,
-      sourceAddress: options.sourceAddress ?? '',
-      maxAmount: sourceCap,
-      sleep,
-      checkAborted,
-    });
-    exchangeRate = rate;
-    if (compare(rate, minRate) < 0) {
-      throw new StreamPaymentError(
-        'INSUFFICIENT_EXCHANGE_RATE',
-        `probed rate ${fmt(rate)} is below the minimum ${fmt(minRate)}`,
-      );
-    }
-    report();
-
-    while (!failure && !done()) {
-      if (signal?.aborted) fail(new StreamPaymentError('ABORTED', 'payment aborted'));
-      else if (client.packetsSent >= ENCRYPTION_LIMIT)
-        fail(new StreamPaymentError('ENCRYPTION_LIMIT', 'packet limit reached'));
-      if (failure) break;
-
-      const wait = pausedUntil - Date.now();
-      if (wait > 0) {
-        await Promise.race([sleepQuietly(wait), aborted, ...inFlight]);
-        continue;
-      }
-      while (inFlight.size < congestion.window) {
-        const packet = nextPacket(rate);
-        if (!packet) break;
-        launch(packet);
-      }
-      if (inFlight.size === 0) {
-        // Nothing to send and nothing to wait for, yet not done: only a receiver limit or the cap can cause this.
-        fail(
-          failure ??
-            new StreamPaymentError(
-              'INSUFFICIENT_EXCHANGE_RATE',
-              'the source amount cannot deliver the minimum at this rate',
-            ),
-        );
-        break;
-      }
-      await Promise.race([aborted, ...inFlight]);
-    }
+    return await runPayment(options, link);
   } catch (error) {
-    if (!(error instanceof StreamPaymentError)) throw error;
-    fail(error);
+    closedByReceiver = error instanceof StreamPaymentError && error.code === 'CLOSED_BY_RECEIVER';
+    throw error;
+  } finally {
+    if (!closedByReceiver && client.packetsSent > 0n) {
+      const backoff = new CongestionController(options.congestion);
+      await sendClosePacket(client, closeFrames([STREAM_ID]), () => backoff.nextBackoff());
+    }
   }
-  // Every Prepare we sent may still move money: wait for all replies so the totals are exact.
-  await Promise.all(inFlight);
-  if (failure) {
-    failure.progress = progress();
-    throw failure;
-  }
-  return progress();
-}
-
-function validate(options: SendPaymentOptions): Ratio {
-  const invalid = (message: string) => new StreamPaymentError('INVALID_OPTIONS', message);
-  if (!isValidIlpAddress(options.destinationAddress)) throw invalid('invalid destination address');
-  if (options.sharedSecret.length !== 32) throw invalid('shared secret must be 32 bytes');
-  const { sourceAmount, minDeliveryAmount } = options;
-  if (sourceAmount === undefined && minDeliveryAmount === undefined)
-    throw invalid('sourceAmount or minDeliveryAmount is required');
-  if (sourceAmount !== undefined && (sourceAmount < 0n || sourceAmount > MAX_UINT64))
-    throw invalid('sourceAmount out of range');
-  if (minDeliveryAmount !== undefined && (minDeliveryAmount < 0n || minDeliveryAmount > MAX_UINT64)) {
-    throw invalid('minDeliveryAmount out of range');
-  }
-  let rate: Ratio;
-  try {
-    rate = toRatio(options.minExchangeRate);
-  } catch {
-    throw invalid(`invalid minExchangeRate: ${String(options.minExchangeRate)}`);
-  }
-  if (minDeliveryAmount !== undefined && sourceAmount === undefined && rate.numerator === 0n) {
-    throw invalid('a fixed delivery needs a positive minExchangeRate');
-  }
-  return rate;
-}
-
-/** Whether `amount` at the probed rate still meets its own minimum: floor(amount × rate) ≥ ceil(amount × minRate). */
-function isViable(amount: bigint, rate: Ratio, minRate: Ratio): boolean {
-  return multiplyFloor(amount, rate) >= multiplyCeil(amount, minRate);
-}
-
-/**
- * An amount above which every packet is viable: x(rate − minRate) ≥ 1 ⇒ floor(x·rate) ≥ ceil(x·minRate).
- * Undefined when the rates are equal (then only exact multiples are viable and we do not adjust).
- */
-function viableAmount(rate: Ratio, minRate: Ratio): bigint | undefined {
-  const difference = rate.numerator * minRate.denominator - minRate.numerator * rate.denominator;
-  if (difference <= 0n) return undefined;
-  return ceilDiv(rate.denominator * minRate.denominator, difference);
-}
-
-function hasMaxMoney(reply: { frames: { type: number }[] } | undefined): boolean {
-  return !!reply?.frames.some((frame) => frame.type === FrameType.StreamMaxMoney);
-}
-
-function sleepQuietly(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function min(a: bigint, b: bigint): bigint {
-  return a < b ? a : b;
-}
-
-function max(a: bigint, b: bigint): bigint {
-  return a > b ? a : b;
-}
-
-function fmt(rate: Ratio): string {
-  return `${rate.numerator}/${rate.denominator}`;
 }

@@ -3,9 +3,10 @@ import { FrameType, type StreamPacket } from '../frames';
 import { decodeReceipt } from '../receipt';
 import type { AssetDetails } from '../token';
 
-/** The one stream our sender uses (client-opened streams are odd; the first is 1). */
+/** The stream a payment uses unless told otherwise (client-opened streams are odd; the first is 1). */
 export const STREAM_ID = 1n;
 
+/** What one payment learned; `streamId` is the stream its money goes on. */
 export class ConnectionState {
   destinationAsset?: AssetDetails;
   /** Set when the receiver closed the connection or our stream. */
@@ -17,6 +18,8 @@ export class ConnectionState {
   receipt?: Buffer;
   private receiptTotal = -1n;
 
+  constructor(readonly streamId: bigint = STREAM_ID) {}
+
   apply(reply: StreamPacket | undefined): void {
     if (!reply) return;
     for (const frame of reply.frames) {
@@ -25,14 +28,14 @@ export class ConnectionState {
           this.closedBy ??= { errorCode: frame.errorCode, errorMessage: frame.errorMessage };
           break;
         case FrameType.StreamClose:
-          if (frame.streamId === STREAM_ID)
+          if (frame.streamId === this.streamId)
             this.closedBy ??= { errorCode: frame.errorCode, errorMessage: frame.errorMessage };
           break;
         case FrameType.ConnectionAssetDetails:
           this.destinationAsset ??= { code: frame.sourceAssetCode, scale: frame.sourceAssetScale };
           break;
         case FrameType.StreamMaxMoney:
-          if (frame.streamId !== STREAM_ID) break;
+          if (frame.streamId !== this.streamId) break;
           if (this.receiveMax === undefined || frame.receiveMax > this.receiveMax) this.receiveMax = frame.receiveMax;
           if (frame.totalReceived > this.remoteReceived) this.remoteReceived = frame.totalReceived;
           break;

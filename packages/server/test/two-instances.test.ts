@@ -63,62 +63,67 @@ describe('two Sluice instances peered over ILP over HTTP', () => {
   });
   afterAll(() => Promise.all([a.stop(), b.stop()]));
 
-  it('pays an incoming payment on the other instance, across currencies, exactly as quoted', async () => {
-    const client = alice.client;
-    const bobWallet = await client.walletAddress.get({ url: bob.walletAddress.url });
-    const aliceWallet = await client.walletAddress.get({ url: alice.walletAddress.url });
-    expect(bobWallet.authServer).toBe(b.publicUrls.authServer);
+  // 1.23 EUR: small enough that the exchange's rounding decides whether the last cent can be delivered.
+  it.each(['2000', '123'])(
+    'pays %s EUR cents on the other instance, across currencies, exactly as quoted',
+    async (value) => {
+      const client = alice.client;
+      const bobWallet = await client.walletAddress.get({ url: bob.walletAddress.url });
+      const aliceWallet = await client.walletAddress.get({ url: alice.walletAddress.url });
+      expect(bobWallet.authServer).toBe(b.publicUrls.authServer);
 
-    const incomingToken = await token(client, bobWallet.authServer, {
-      access_token: { access: [{ type: 'incoming-payment', actions: ['create', 'read'], identifier: bobWallet.id }] },
-    });
-    const incoming = await client.incomingPayment.create(
-      { url: bobWallet.resourceServer, accessToken: incomingToken },
-      { walletAddress: bobWallet.id, incomingAmount: { value: '2000', assetCode: 'EUR', assetScale: 2 } },
-    );
-    expect(incoming.methods[0].ilpAddress).toMatch(/^test\.beta\.bob\./);
+      const incomingToken = await token(client, bobWallet.authServer, {
+        access_token: { access: [{ type: 'incoming-payment', actions: ['create', 'read'], identifier: bobWallet.id }] },
+      });
+      const incoming = await client.incomingPayment.create(
+        { url: bobWallet.resourceServer, accessToken: incomingToken },
+        { walletAddress: bobWallet.id, incomingAmount: { value, assetCode: 'EUR', assetScale: 2 } },
+      );
+      expect(incoming.methods[0].ilpAddress).toMatch(/^test\.beta\.bob\./);
 
-    const quoteToken = await token(client, aliceWallet.authServer, {
-      access_token: { access: [{ type: 'quote', actions: ['create', 'read'] }] },
-    });
-    const quote = await client.quote.create(
-      { url: aliceWallet.resourceServer, accessToken: quoteToken },
-      { walletAddress: aliceWallet.id, receiver: incoming.id, method: 'ilp' },
-    );
-    expect(quote.receiveAmount).toEqual({ value: '2000', assetCode: 'EUR', assetScale: 2 });
-    expect(quote.debitAmount.assetCode).toBe('USD');
+      const quoteToken = await token(client, aliceWallet.authServer, {
+        access_token: { access: [{ type: 'quote', actions: ['create', 'read'] }] },
+      });
+      const quote = await client.quote.create(
+        { url: aliceWallet.resourceServer, accessToken: quoteToken },
+        { walletAddress: aliceWallet.id, receiver: incoming.id, method: 'ilp' },
+      );
+      expect(quote.receiveAmount).toEqual({ value, assetCode: 'EUR', assetScale: 2 });
+      expect(quote.debitAmount.assetCode).toBe('USD');
 
-    const pending = await client.grant.request(
-      { url: aliceWallet.authServer },
-      {
-        access_token: {
-          access: [{ type: 'outgoing-payment', actions: ['create', 'read'], identifier: aliceWallet.id }],
+      const pending = await client.grant.request(
+        { url: aliceWallet.authServer },
+        {
+          access_token: {
+            access: [{ type: 'outgoing-payment', actions: ['create', 'read'], identifier: aliceWallet.id }],
+          },
+          interact: {
+            start: ['redirect'],
+            finish: { method: 'redirect', uri: 'https://client.example/done', nonce: randomUUID() },
+          },
         },
-        interact: {
-          start: ['redirect'],
-          finish: { method: 'redirect', uri: 'https://client.example/done', nonce: randomUUID() },
-        },
-      },
-    );
-    if (!isPendingGrant(pending)) throw new Error('expected an interactive grant');
-    const { interactRef } = await approveInteraction(a, pending);
-    const outgoingToken = await continueGrant(client, pending, interactRef as string);
-    const outgoing = await client.outgoingPayment.create(
-      { url: aliceWallet.resourceServer, accessToken: outgoingToken },
-      { walletAddress: aliceWallet.id, quoteId: quote.id },
-    );
+      );
+      if (!isPendingGrant(pending)) throw new Error('expected an interactive grant');
+      const { interactRef } = await approveInteraction(a, pending);
+      const outgoingToken = await continueGrant(client, pending, interactRef as string);
+      const outgoing = await client.outgoingPayment.create(
+        { url: aliceWallet.resourceServer, accessToken: outgoingToken },
+        { walletAddress: aliceWallet.id, quoteId: quote.id },
+      );
 
-    const received = await eventually(async () => {
-      const current = await client.incomingPayment.get({ url: incoming.id, accessToken: incomingToken });
-      return current.completed ? current : undefined;
-    }, 30_000);
-    expect(received.receivedAmount).toEqual({ value: '2000', assetCode: 'EUR', assetScale: 2 });
-    const sent = await eventually(async () => {
-      const current = await client.outgoingPayment.get({ url: outgoing.id, accessToken: outgoingToken });
-      return current.sentAmount.value !== '0' ? current : undefined;
-    });
-    expect(BigInt(sent.sentAmount.value)).toBeLessThanOrEqual(BigInt(quote.debitAmount.value));
-    expect(await a.services.connector!.verifyLedger()).toEqual([]);
-    expect(await b.services.connector!.verifyLedger()).toEqual([]);
-  }, 90_000);
+      const received = await eventually(async () => {
+        const current = await client.incomingPayment.get({ url: incoming.id, accessToken: incomingToken });
+        return current.completed ? current : undefined;
+      }, 30_000);
+      expect(received.receivedAmount).toEqual({ value, assetCode: 'EUR', assetScale: 2 });
+      const sent = await eventually(async () => {
+        const current = await client.outgoingPayment.get({ url: outgoing.id, accessToken: outgoingToken });
+        return current.sentAmount.value !== '0' ? current : undefined;
+      });
+      expect(BigInt(sent.sentAmount.value)).toBeLessThanOrEqual(BigInt(quote.debitAmount.value));
+      expect(await a.services.connector!.verifyLedger()).toEqual([]);
+      expect(await b.services.connector!.verifyLedger()).toEqual([]);
+    },
+    90_000,
+  );
 });

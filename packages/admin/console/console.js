@@ -123,6 +123,49 @@
 
   const formatTime = (iso) => (iso ? new Date(iso).toLocaleString() : '—');
 
+  /**
+   * The amounts of a page of payments and the URLs of their wallet addresses (Rafiki's Payment type has neither), in
+   * one request with a field per payment and per wallet address. Answers `data` keyed by `p_<payment id>` and
+   * `w_<wallet address id>`, and the request's errors as text.
+   */
+  async function paymentDetails(payments) {
+    const declarations = [];
+    const fields = [];
+    const variables = {};
+    const keyOfField = {};
+    const ask = (key, field, id, selection) => {
+      const n = declarations.length;
+      declarations.push(`$id${n}: String!`);
+      variables[`id${n}`] = id;
+      fields.push(`f${n}: ${field}(id: $id${n}) { ${selection} }`);
+      keyOfField[`f${n}`] = key;
+    };
+    for (const payment of payments) {
+      if (payment.type === 'OUTGOING') {
+        ask(`p_${payment.id}`, 'outgoingPayment', payment.id, 'debitAmount { ...amount } sentAmount { ...amount }');
+      } else {
+        ask(
+          `p_${payment.id}`,
+          'incomingPayment',
+          payment.id,
+          'incomingAmount { ...amount } receivedAmount { ...amount }',
+        );
+      }
+    }
+    for (const walletAddressId of new Set(payments.map((payment) => payment.walletAddressId))) {
+      ask(`w_${walletAddressId}`, 'walletAddress', walletAddressId, 'address');
+    }
+    const result = await graphql(
+      `query PaymentDetails(${declarations.join(', ')}) {\n${fields.join('\n')}\n}\n` +
+        'fragment amount on Amount { value assetCode assetScale }',
+      variables,
+    );
+    const answered = (result.body && result.body.data) || {};
+    const data = {};
+    for (const [field, key] of Object.entries(keyOfField)) data[key] = answered[field];
+    return { data: data, errors: errorText(result) || (result.status === 200 ? '' : `HTTP ${result.status}`) };
+  }
+
   function addRow(tbody, cells) {
     const row = document.createElement('tr');
     for (const cell of cells) {
@@ -134,28 +177,35 @@
     tbody.appendChild(row);
   }
 
-  /** A paged list tab: loads `first` rows, appending the next page on "Next page". */
-  function pagedTab(panel, query, connectionOf, cellsOf) {
+  /**
+   * A paged list tab: loads `first` rows, appending the next page on "Next page". `detailsOf(nodes)`, when given,
+   * fetches what the rows need beyond the list's own fields, once per page; its result goes to `cellsOf`.
+   */
+  function pagedTab(panel, query, connectionOf, cellsOf, detailsOf) {
     let endCursor = null;
     async function load(append) {
+      // The element keeps its `status` class (it is found by it on the next load); only `error` comes and goes.
       const status = $('.status', panel);
       const tbody = $('tbody', panel);
       status.textContent = 'Loading…';
-      status.className = '';
+      status.classList.remove('error');
       const result = await graphql(query, { first: 50, after: append ? endCursor : null });
       const page = result.status === 200 && result.body.data ? connectionOf(result.body.data) : null;
       if (!page) {
         status.textContent = errorText(result) || `HTTP ${result.status}`;
-        status.className = 'error';
+        status.classList.add('error');
         return;
       }
+      const nodes = page.edges.map((edge) => edge.node);
+      const details = detailsOf && nodes.length > 0 ? await detailsOf(nodes) : { data: {}, errors: '' };
       if (!append) tbody.textContent = '';
-      for (const edge of page.edges) addRow(tbody, cellsOf(edge.node));
+      for (const node of nodes) addRow(tbody, cellsOf(node, details.data));
       endCursor = page.pageInfo.endCursor;
       $('.more', panel).hidden = !page.pageInfo.hasNextPage;
       // Fields that failed (e.g. liquidity without a connector) are shown empty, and why is said here.
-      status.textContent = `${tbody.rows.length} shown` + (result.body.errors ? ` — ${errorText(result)}` : '');
-      status.className = result.body.errors ? 'error' : '';
+      const errors = [errorText(result), details.errors].filter(Boolean).join('; ');
+      status.textContent = `${tbody.rows.length} shown` + (errors ? ` — ${errors}` : '');
+      status.classList.toggle('error', Boolean(errors));
     }
     $('.refresh', panel).addEventListener('click', () => load(false));
     $('.more', panel).addEventListener('click', () => load(true));
@@ -204,74 +254,33 @@
         { text: walletAddress.id, className: 'id' },
       ],
     ),
-    'incoming-payments': async () => {
-      // Rafiki's API lists incoming payments per wallet address: the most recent ones of the newest addresses,
-      // merged newest first.
-      const panel = $('#tab-incoming-payments');
-      const status = $('.status', panel);
-      const tbody = $('tbody', panel);
-      status.textContent = 'Loading…';
-      status.className = '';
-      const result = await graphql(
-        `
-          query RecentIncomingPayments {
-            walletAddresses(first: 50) {
-              edges {
-                node {
-                  address
-                  incomingPayments(first: 20) {
-                    edges {
-                      node {
-                        id
-                        state
-                        incomingAmount {
-                          value
-                          assetCode
-                          assetScale
-                        }
-                        receivedAmount {
-                          value
-                          assetCode
-                          assetScale
-                        }
-                        expiresAt
-                        createdAt
-                      }
-                    }
-                  }
-                }
-              }
-            }
-          }
-        `,
-        {},
-      );
-      if (result.status !== 200 || result.body.errors) {
-        status.textContent = errorText(result) || `HTTP ${result.status}`;
-        status.className = 'error';
-        return;
-      }
-      const payments = [];
-      for (const { node: walletAddress } of result.body.data.walletAddresses.edges) {
-        for (const { node: payment } of walletAddress.incomingPayments.edges) {
-          payments.push({ ...payment, address: walletAddress.address });
+    payments: pagedTab(
+      $('#tab-payments'),
+      `query Payments($first: Int, $after: String) {
+        payments(first: $first, after: $after) {
+          edges { node { id type walletAddressId state createdAt } }
+          pageInfo { hasNextPage endCursor }
         }
-      }
-      payments.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
-      tbody.textContent = '';
-      for (const payment of payments.slice(0, 100)) {
-        addRow(tbody, [
+      }`,
+      (data) => data.payments,
+      (payment, details) => {
+        const detail = details[`p_${payment.id}`] || {};
+        const walletAddress = details[`w_${payment.walletAddressId}`];
+        const incoming = payment.type === 'INCOMING';
+        return [
           { text: formatTime(payment.createdAt) },
-          { text: payment.address },
+          { text: payment.type },
+          { text: walletAddress ? walletAddress.address : payment.walletAddressId },
           { text: payment.state },
-          { text: formatAmount(payment.receivedAmount) },
-          { text: formatAmount(payment.incomingAmount) },
-          { text: formatTime(payment.expiresAt) },
+          // What it is for: the expected amount of an incoming payment, the debit amount of an outgoing one.
+          { text: formatAmount(incoming ? detail.incomingAmount : detail.debitAmount) },
+          // How far it got: received, or sent.
+          { text: formatAmount(incoming ? detail.receivedAmount : detail.sentAmount) },
           { text: payment.id, className: 'id' },
-        ]);
-      }
-      status.textContent = `${Math.min(payments.length, 100)} shown`;
-    },
+        ];
+      },
+      paymentDetails,
+    ),
   };
 
   // ---- tabs ------------------------------------------------------------------------------------------------------

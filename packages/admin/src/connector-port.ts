@@ -96,6 +96,16 @@ export interface ConnectorPort {
   getPeerLiquidity(peerId: string): Promise<bigint>;
   /** The balance of the wallet address's ledger account; null when it has none yet (reading never creates one). */
   getWalletAddressLiquidity(walletAddressId: string): Promise<bigint | null>;
+  /**
+   * What the ledger accounts of these outgoing payments hold (balance less what packets in flight hold), by payment
+   * id, in one read for a page of payments; a payment without an account is absent.
+   */
+  getOutgoingPaymentLiquidities(outgoingPaymentIds: readonly string[]): Promise<Map<string, bigint>>;
+  /**
+   * The amounts of the withdrawals with these transfer ids that are pending or posted, by id, in one read; voided
+   * and unknown ones are absent.
+   */
+  getWithdrawnAmounts(withdrawalIds: readonly string[]): Promise<Map<string, bigint>>;
 
   /** Money entering the ledger. Transfer ids are the caller's UUIDs; the same id with other values is refused. */
   depositAssetLiquidity(input: { id: string; assetId: string; amount: bigint }): Promise<unknown>;

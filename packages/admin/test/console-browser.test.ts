@@ -1,9 +1,12 @@
-// The operator console in a real browser (Chromium through playwright-core), against a real admin listener.
+// The operator console in a real browser (Chromium through playwright-core), against the admin listener of a whole
+// Sluice (webhook funding, so that an outgoing payment waits in FUNDING for the page to show).
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startAdmin, type AdminHarness } from './support/admin-harness';
+import { ensureAsset } from '../../../test-support';
+import { startSluiceAdmin, type SluiceAdmin } from './support/sluice-admin';
 
-const CHROMIUM = '/usr/bin/chromium';
+// Debian's chromium package; CHROMIUM_PATH names another build.
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) {
   // Said once, loudly: the test below is skipped, not passed.
@@ -14,24 +17,39 @@ const describeWithBrowser = haveChromium ? describe : describe.skip;
 const RESULT_SHOWN = '#result-status:text-matches("^HTTP")';
 
 describeWithBrowser('operator console in Chromium', () => {
-  let admin: AdminHarness;
+  let admin: SluiceAdmin;
   let browser: Browser;
   let page: Page;
   let walletAddressUrl: string;
+  let payeeUrl: string;
+  /** What Alice's payment debits, as the console writes it (the quote adds the slippage it allows to 12.00). */
+  let debitShown: string;
 
   beforeAll(async () => {
-    admin = await startAdmin({ connector: true });
-    const asset = await admin.connector!.createAsset({ code: 'USD', scale: 2 });
-    const walletAddress = await admin.resource.walletAddresses.create({
+    admin = await startSluiceAdmin({ PAYMENT_FUNDING: 'webhook' });
+    const resource = admin.sluice.services.resource!;
+    const assetId = await ensureAsset(admin.sluice, 'USD', 2);
+    const payee = await resource.walletAddresses.create({ address: '/console-bob', assetId });
+    payeeUrl = payee.url;
+    const walletAddress = await resource.walletAddresses.create({
       address: '/console-alice',
-      assetId: asset.id,
+      assetId,
       publicName: 'Console Alice',
     });
     walletAddressUrl = walletAddress.url;
-    await admin.resource.incomingPayments.create({
+    await resource.incomingPayments.create({
       walletAddress,
       incomingAmount: { value: '4250', assetCode: 'USD', assetScale: 2 },
     });
+    // Alice pays Bob 12.00: the quote makes an incoming payment at Bob, and the payment waits for funds.
+    const quote = await resource.quotes!.create({
+      walletAddress,
+      receiver: payee.url,
+      receiveAmount: { value: '1200', assetCode: 'USD', assetScale: 2 },
+    });
+    await resource.outgoingPayments!.createFromQuote({ walletAddress, quoteId: quote.id });
+    const debit = quote.debitAmount.value;
+    debitShown = `${debit / 100n}.${(debit % 100n).toString().padStart(2, '0')} USD`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -97,7 +115,7 @@ describeWithBrowser('operator console in Chromium', () => {
     expect(await page.evaluate('sessionStorage.length')).toBe(0);
   });
 
-  it('lists assets, wallet addresses and recent incoming payments in their tabs', async () => {
+  it('lists assets, wallet addresses and recent payments of both kinds in their tabs', async () => {
     await useSecret(admin.secret);
     await page.click('[data-tab=wallet-addresses]');
     await page.waitForSelector('#tab-wallet-addresses tbody tr');
@@ -108,11 +126,26 @@ describeWithBrowser('operator console in Chromium', () => {
     const assetRow = await page.$$eval('#tab-assets tbody tr td', (cells) => cells.map((cell) => cell.textContent));
     expect(assetRow.slice(0, 3)).toEqual(['USD', '2', '0.00 USD']);
 
-    await page.click('[data-tab=incoming-payments]');
-    await page.waitForSelector('#tab-incoming-payments tbody tr');
-    const paymentRow = await page.$$eval('#tab-incoming-payments tbody tr td', (cells) =>
-      cells.map((cell) => cell.textContent),
+    await page.click('[data-tab=payments]');
+    await page.waitForSelector('#tab-payments tbody tr');
+    const cells = await page.$$eval('#tab-payments tbody tr td', (tds) => tds.map((td) => td.textContent));
+    const columns = await page.$$eval('#tab-payments thead th', (ths) => ths.length);
+    const rows = Array.from({ length: cells.length / columns }, (_, row) =>
+      cells.slice(row * columns, (row + 1) * columns),
     );
-    expect(paymentRow.slice(1, 5)).toEqual([walletAddressUrl, 'PENDING', '0.00 USD', '42.50 USD']);
+    // Newest first: Alice's outgoing payment (nothing sent yet), the incoming payment its quote made at Bob, and the
+    // incoming payment Alice expects 42.50 on. Columns: created, type, wallet address, state, amount, moved.
+    expect(rows.map((cells) => cells.slice(1, 6))).toEqual([
+      ['OUTGOING', walletAddressUrl, 'FUNDING', debitShown, '0.00 USD'],
+      ['INCOMING', payeeUrl, 'PENDING', '12.00 USD', '0.00 USD'],
+      ['INCOMING', walletAddressUrl, 'PENDING', '42.50 USD', '0.00 USD'],
+    ]);
+    expect(await page.textContent('#tab-payments .status')).toBe('3 shown');
+    // Loading again (Refresh, or the tab once more) works as the first time and shows the page once.
+    await page.click('#tab-payments .refresh');
+    await page.waitForSelector('#tab-payments .status:text-is("3 shown")');
+    await page.click('[data-tab=payments]');
+    await page.waitForSelector('#tab-payments .status:text-is("3 shown")');
+    expect(await page.$$eval('#tab-payments tbody tr', (trs) => trs.length)).toBe(3);
   });
 });

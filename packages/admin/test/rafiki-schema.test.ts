@@ -1,6 +1,6 @@
 // The schema keeps Rafiki's names: these expectations were written from Rafiki's backend schema.graphql (operation
 // names, argument names, input fields, result fields), independently of src/graphql/schema.ts.
-import { isInputObjectType, isObjectType, type GraphQLSchema } from 'graphql';
+import { isEnumType, isInputObjectType, isObjectType, type GraphQLSchema } from 'graphql';
 import { buildAdminSchema } from '../src/graphql/build-schema';
 import { allResolvers } from '../src/resolvers';
 
@@ -17,6 +17,9 @@ const QUERIES: Record<string, string[]> = {
   walletAddressByUrl: ['url'],
   walletAddresses: [...PAGING, 'tenantId'],
   incomingPayment: ['id'],
+  outgoingPayment: ['id'],
+  outgoingPayments: [...PAGING, 'filter', 'tenantId'],
+  payments: [...PAGING, 'filter', 'tenantId'],
   webhookEvents: [...PAGING, 'filter', 'tenantId'],
   whoami: [],
 };
@@ -159,7 +162,33 @@ const TYPES: Record<string, string[]> = {
     'metadata',
     'createdAt',
     'tenantId',
+    'liquidity',
   ],
+  OutgoingPayment: [
+    'id',
+    'walletAddressId',
+    'client',
+    'liquidity',
+    'state',
+    'error',
+    'stateAttempts',
+    'debitAmount',
+    'receiveAmount',
+    'receiver',
+    'metadata',
+    'quote',
+    'sentAmount',
+    'createdAt',
+    'grantId',
+    'tenantId',
+  ],
+  Payment: ['id', 'type', 'walletAddressId', 'client', 'state', 'liquidity', 'metadata', 'createdAt'],
+  PaymentConnection: ['pageInfo', 'edges'],
+  PaymentEdge: ['node', 'cursor'],
+  OutgoingPaymentConnection: ['pageInfo', 'edges'],
+  PaymentFilter: ['type', 'walletAddressId'],
+  OutgoingPaymentFilter: ['receiver', 'walletAddressId', 'state'],
+  FilterString: ['in'],
   WalletAddressKey: ['id', 'walletAddressId', 'jwk', 'revoked', 'createdAt'],
   WebhookEvent: ['id', 'tenantId', 'type', 'data', 'createdAt'],
   Fee: ['id', 'assetId', 'type', 'fixed', 'basisPoints', 'createdAt'],
@@ -192,6 +221,21 @@ describe("the admin schema keeps Rafiki's interface", () => {
 
   it.each(Object.entries(TYPES))('type %s', (name, fields) => {
     expect(fieldsOf(schema, name)).toEqual(expect.arrayContaining(fields));
+  });
+
+  it('lists payments of both kinds as Rafiki types them', () => {
+    const paymentType = schema.getType('PaymentType');
+    expect(isEnumType(paymentType) && paymentType.getValues().map((value) => value.name)).toEqual([
+      'INCOMING',
+      'OUTGOING',
+    ]);
+    const payments = schema.getQueryType()!.getFields().payments;
+    expect(String(payments.type)).toBe('PaymentConnection!');
+    expect(String(payments.args.find((arg) => arg.name === 'filter')?.type)).toBe('PaymentFilter');
+    expect(String(schema.getQueryType()!.getFields().outgoingPayments.type)).toBe('OutgoingPaymentConnection!');
+    const payment = schema.getType('Payment');
+    expect(isObjectType(payment) && payment.getInterfaces().map((type) => type.name)).toEqual(['BasePayment', 'Model']);
+    expect(isObjectType(payment) && String(payment.getFields().state.type)).toBe('String!');
   });
 
   it('keeps money in the UInt64 scalar, never Float', () => {

@@ -46,6 +46,22 @@ describe('an admin server built without the connector', () => {
     expect(Number((await admin.knex('ledger_transfers').count('* as n'))[0].n)).toBe(0);
   });
 
+  it('lists payments, answering only their liquidity with SERVICE_UNAVAILABLE', async () => {
+    const walletAddress = await admin.resource.walletAddresses.create({ address: '/no-connector', assetId });
+    const payment = await admin.resource.incomingPayments.create({ walletAddress });
+    const result = await admin.gql('{ payments { edges { node { id type state liquidity } } } }');
+    expect(result.status).toBe(200);
+    expect(result.body.data?.payments.edges).toEqual([
+      { node: { id: payment.id, type: 'INCOMING', state: 'PENDING', liquidity: null } },
+    ]);
+    expect(result.body.errors).toEqual([
+      expect.objectContaining({
+        path: ['payments', 'edges', 0, 'node', 'liquidity'],
+        extensions: { code: 'SERVICE_UNAVAILABLE' },
+      }),
+    ]);
+  });
+
   it('still serves what the resource server provides (setFee needs no connector)', async () => {
     const data = await admin.ok(
       `mutation($assetId: ID!) { setFee(input: { assetId: $assetId, type: RECEIVING, fee: { fixed: "0", basisPoints: 25 } }) { fee { type basisPoints } } }`,

@@ -31,9 +31,17 @@ export type {
   FundingMode,
   IntervalLocator,
   OutgoingPayment,
+  OutgoingPaymentFilter,
   OutgoingPaymentState,
   OutgoingPaymentService,
 } from './outgoing-payments/outgoing-payment-service';
+export type {
+  CombinedPayment,
+  CombinedPaymentFilter,
+  CombinedPaymentList,
+  PaymentType,
+} from './payments/combined-payment-list';
+export type { StringFilter } from './string-filter';
 export type {
   IncomingPayment,
   IncomingPaymentService,

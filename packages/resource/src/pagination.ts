@@ -82,3 +82,48 @@ export async function paginate<Row extends { id: string }>(
     },
   };
 }
+
+/**
+ * Pages a query newest first by id alone, for tables whose ids are UUIDv7 (time-ordered, see sortable-id.ts): id
+ * order is creation order, an index on the id serves it, and the cursor is compared as it is, without a lookup.
+ * `idColumn` names the id in `rowsQuery` (qualified when the query joins); `rowsQuery` must not be ordered or limited
+ * yet. Same page and pageInfo rules as paginate().
+ */
+export async function paginateById<Row extends { id: string }>(
+  rowsQuery: Knex.QueryBuilder,
+  request: PageRequest,
+  idColumn = 'id',
+): Promise<Page<Row>> {
+  return pageOfRowsById((await pageQueryById(rowsQuery.clone(), request, idColumn)) as Row[], request);
+}
+
+/**
+ * Narrows `query` to the rows of a page by id: those past the cursor, in the page's direction, one more than the page
+ * holds (which tells whether there are more). Also usable on each part of a UNION before the whole is narrowed again.
+ */
+export function pageQueryById(query: Knex.QueryBuilder, request: PageRequest, idColumn = 'id'): Knex.QueryBuilder {
+  const backwards = request.last !== undefined;
+  const size = request.last ?? request.first ?? DEFAULT_PAGE_SIZE;
+  // Newest first: "after the cursor" is older (a smaller id), "before the cursor" is newer.
+  if (request.cursor !== undefined) query.where(idColumn, backwards ? '>' : '<', request.cursor);
+  return query.orderBy(idColumn, backwards ? 'asc' : 'desc').limit(size + 1);
+}
+
+/** The page, newest first, from the rows a pageQueryById query returned. */
+export function pageOfRowsById<Row extends { id: string }>(rows: Row[], request: PageRequest): Page<Row> {
+  const backwards = request.last !== undefined;
+  const size = request.last ?? request.first ?? DEFAULT_PAGE_SIZE;
+  const more = rows.length > size;
+  const items = rows.slice(0, size);
+  if (backwards) items.reverse();
+  const hasCursor = request.cursor !== undefined;
+  return {
+    items,
+    pageInfo: {
+      startCursor: items[0]?.id,
+      endCursor: items[items.length - 1]?.id,
+      hasNextPage: backwards ? hasCursor : more,
+      hasPreviousPage: backwards ? more : hasCursor,
+    },
+  };
+}

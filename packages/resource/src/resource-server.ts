@@ -28,6 +28,7 @@ import type { PaymentLedger } from './outgoing-payments/payment-ledger';
 import { createWebhookDelivery } from './webhooks/webhook-delivery';
 import { WEBHOOK_EVENTS_CHANNEL } from './webhooks/webhook-events';
 import { openApiRequestValidation } from './http/openapi-request-validation';
+import { createCombinedPaymentList } from './payments/combined-payment-list';
 import type { Introspect } from './http/token-introspection';
 import type { WalletAddress } from './wallet-addresses/wallet-address-service';
 import type { IlpPrepare, IlpReply } from '@sluice/stream';
@@ -101,6 +102,7 @@ export function createResourceServer(deps: ResourceServerDeps) {
   });
   const keys = createWalletAddressKeyService(deps);
   const incomingPayments = createIncomingPaymentService(deps);
+  const combinedPayments = createCombinedPaymentList(deps);
   const receivers = createWalletAddressReceivers(deps);
   const addresses = createAddressResolver({ walletAddresses, ilpAddress: deps.ilpAddress });
   const fees = createFeeService(deps);
@@ -192,6 +194,8 @@ export function createResourceServer(deps: ResourceServerDeps) {
     keys,
     addresses,
     incomingPayments,
+    /** Incoming and outgoing payments listed together (the admin API's `payments`). */
+    combinedPayments,
     receivers,
     fees,
     quotes,

@@ -6,6 +6,8 @@ import { ConnectorError, type AssetService, type Ledger, type PeerService } from
 import type { ConnectorPort } from '@sluice/admin';
 import { walletAddressAccountId } from './payment-ledger';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function connectorPortOver(
   knex: Knex,
   services: { assets: AssetService; peers: PeerService; ledger: Ledger },
@@ -71,6 +73,35 @@ export function connectorPortOver(
         .where({ kind: 'wallet_address', owner_id: walletAddressId })
         .first();
       return account ? (await ledger.getBalance(account.id as string)).balance : null;
+    },
+
+    async getOutgoingPaymentLiquidities(outgoingPaymentIds) {
+      if (outgoingPaymentIds.length === 0) return new Map();
+      // One read for a page of payments (the unique index on kind and owner).
+      const accounts = (await knex('ledger_accounts')
+        .where('kind', 'outgoing_payment')
+        .whereIn('owner_id', [...outgoingPaymentIds])
+        .select('owner_id', 'balance', 'debits_pending')) as {
+        owner_id: string;
+        balance: unknown;
+        debits_pending: unknown;
+      }[];
+      return new Map(
+        accounts.map((account) => [
+          account.owner_id,
+          BigInt(String(account.balance)) - BigInt(String(account.debits_pending)),
+        ]),
+      );
+    },
+    async getWithdrawnAmounts(withdrawalIds) {
+      const ids = withdrawalIds.filter((id) => UUID.test(id));
+      if (ids.length === 0) return new Map();
+      const withdrawals = (await knex('ledger_transfers')
+        .whereIn('id', ids)
+        .where('kind', 'withdrawal')
+        .whereNot('state', 'voided')
+        .select('id', 'amount')) as { id: string; amount: unknown }[];
+      return new Map(withdrawals.map((withdrawal) => [withdrawal.id, BigInt(String(withdrawal.amount))]));
     },
 
     async depositAssetLiquidity({ id, assetId, amount }) {

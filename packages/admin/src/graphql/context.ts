@@ -7,6 +7,7 @@ import type { ConnectorPort, PortAsset } from '../connector-port';
 import { serviceUnavailable } from '../errors';
 import type { IdempotencyStore } from '../idempotency/idempotency-store';
 import type { WebhookEventStore } from '../webhook-events/webhook-event-store';
+import { paymentLiquidity, type PaymentLiquidity } from './payment-liquidity';
 
 export interface AdminServices {
   knex: Knex;
@@ -24,6 +25,8 @@ export interface AdminContext extends AdminServices {
   requireConnector(): ConnectorPort;
   /** An asset by id through the connector, fetched at most once per request. */
   loadAsset(id: string): Promise<PortAsset | undefined>;
+  /** Payments' liquidity through the connector, read once for all the payments of a page. */
+  paymentLiquidity: PaymentLiquidity;
 }
 
 export function createContext(services: AdminServices): AdminContext {
@@ -35,6 +38,7 @@ export function createContext(services: AdminServices): AdminContext {
   return {
     ...services,
     requireConnector,
+    paymentLiquidity: paymentLiquidity(requireConnector),
     loadAsset(id) {
       let asset = assets.get(id);
       if (!asset) {

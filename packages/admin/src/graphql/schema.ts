@@ -42,6 +42,16 @@ export const typeDefs = /* GraphQL */ `
     resolveAddress(name: String!): WalletAddress
     "The outgoing payment with this id."
     outgoingPayment(id: String!): OutgoingPayment
+    "A page of the outgoing payments of every wallet address, newest first by default, optionally filtered."
+    outgoingPayments(
+      after: String
+      before: String
+      first: Int
+      last: Int
+      sortOrder: SortOrder
+      filter: OutgoingPaymentFilter
+      tenantId: String
+    ): OutgoingPaymentConnection!
     "The quote with this id."
     quote(id: String!): Quote
     "A page of wallet addresses."
@@ -56,6 +66,17 @@ export const typeDefs = /* GraphQL */ `
 
     "An incoming payment by id."
     incomingPayment(id: String!): IncomingPayment
+
+    "A page of payments, incoming and outgoing together, newest first by default, optionally filtered."
+    payments(
+      after: String
+      before: String
+      first: Int
+      last: Int
+      sortOrder: SortOrder
+      filter: PaymentFilter
+      tenantId: String
+    ): PaymentConnection!
 
     "A page of webhook events (the event log), optionally only some types."
     webhookEvents(
@@ -523,6 +544,8 @@ export const typeDefs = /* GraphQL */ `
     id: ID!
     walletAddressId: ID!
     client: String
+    "What the ledger holds for it: what it received less what createIncomingPaymentWithdrawal paid out."
+    liquidity: UInt64
     state: IncomingPaymentState!
     expiresAt: String!
     incomingAmount: Amount
@@ -586,11 +609,13 @@ export const typeDefs = /* GraphQL */ `
     CANCELLED
   }
 
-  type OutgoingPayment {
+  type OutgoingPayment implements BasePayment & Model {
     id: ID!
     tenantId: String
     walletAddressId: ID!
     client: String
+    "What its ledger account holds (being sent, or left unsent until withdrawn)."
+    liquidity: UInt64
     grantId: String
     state: OutgoingPaymentState!
     error: String
@@ -612,6 +637,49 @@ export const typeDefs = /* GraphQL */ `
   type OutgoingPaymentEdge {
     node: OutgoingPayment!
     cursor: String!
+  }
+
+  input OutgoingPaymentFilter {
+    "The incoming payment URL paid."
+    receiver: FilterString
+    walletAddressId: FilterString
+    "FUNDING, SENDING, COMPLETED, FAILED or CANCELLED."
+    state: FilterString
+  }
+
+  enum PaymentType {
+    INCOMING
+    OUTGOING
+  }
+
+  "An incoming or an outgoing payment, with what both have in common."
+  type Payment implements BasePayment & Model {
+    id: ID!
+    type: PaymentType!
+    walletAddressId: ID!
+    client: String
+    "An IncomingPaymentState or an OutgoingPaymentState, by type."
+    state: String!
+    "What the ledger holds for it (see IncomingPayment.liquidity and OutgoingPayment.liquidity)."
+    liquidity: UInt64
+    metadata: JSONObject
+    createdAt: String!
+  }
+
+  type PaymentConnection {
+    pageInfo: PageInfo!
+    edges: [PaymentEdge!]!
+  }
+
+  type PaymentEdge {
+    node: Payment!
+    cursor: String!
+  }
+
+  input PaymentFilter {
+    "INCOMING or OUTGOING."
+    type: FilterString
+    walletAddressId: FilterString
   }
 
   type OutgoingPaymentResponse {
@@ -695,8 +763,11 @@ export const typeDefs = /* GraphQL */ `
     type: FilterString
   }
 
+  "Keeps the items whose value is one of those in 'in' (when given and not empty) and none of those in 'notIn'."
   input FilterString {
-    in: [String!]!
+    in: [String!]
+    "Sluice addition: values to leave out."
+    notIn: [String!]
   }
 
   enum FeeType {

@@ -1,7 +1,7 @@
 // What resolvers hand to the GraphQL types: plain JSON values only (decimal strings for amounts, ISO strings for
 // times), so a mutation's result can be stored as an idempotency record and returned later exactly as it was.
 // Fields that need another lookup (an asset's liquidity, a wallet address's keys) are resolved from the ids here.
-import type { IncomingPayment, WalletAddress, WalletAddressKey, Fee, Amount } from '@sluice/resource';
+import type { CombinedPayment, IncomingPayment, WalletAddress, WalletAddressKey, Fee, Amount } from '@sluice/resource';
 import type { PortAsset, PortPeer } from '../connector-port';
 
 export interface AssetView {
@@ -56,6 +56,20 @@ export interface IncomingPaymentView {
   receivedAmount: AmountView;
   metadata: Record<string, unknown> | null;
   createdAt: string;
+}
+
+/** Rafiki's Payment: either kind of payment, with what both have in common. */
+export interface PaymentView {
+  id: string;
+  type: 'INCOMING' | 'OUTGOING';
+  walletAddressId: string;
+  client: string | null;
+  /** IncomingPaymentState or OutgoingPaymentState, by type. */
+  state: string;
+  metadata: Record<string, unknown> | null;
+  createdAt: string;
+  /** Not a field of Payment: what an incoming payment has received (its liquidity is computed from it). */
+  receivedAmount: string | null;
 }
 
 export interface WalletAddressKeyView {
@@ -131,6 +145,17 @@ export const incomingPaymentView = (payment: IncomingPayment): IncomingPaymentVi
   receivedAmount: amountView(payment.receivedAmount),
   metadata: payment.metadata ?? null,
   createdAt: payment.createdAt.toISOString(),
+});
+
+export const paymentView = (payment: CombinedPayment): PaymentView => ({
+  id: payment.id,
+  type: payment.type,
+  walletAddressId: payment.walletAddressId,
+  client: payment.client ?? null,
+  state: payment.state,
+  metadata: payment.metadata ?? null,
+  createdAt: payment.createdAt.toISOString(),
+  receivedAmount: payment.receivedAmount?.toString() ?? null,
 });
 
 export const walletAddressKeyView = (key: WalletAddressKey): WalletAddressKeyView => ({

@@ -2,7 +2,7 @@
 // use, so validation, expiry and webhook events are identical).
 import { AdminError, ErrorCode, isUuid, notFound } from '../errors';
 import { field, type ResolverMap } from '../graphql/build-schema';
-import { incomingPaymentView } from '../graphql/views';
+import { incomingPaymentView, type IncomingPaymentView } from '../graphql/views';
 import { translated } from '../service-errors';
 
 interface CreateIncomingPaymentInput {
@@ -46,5 +46,8 @@ export const incomingPaymentResolvers: ResolverMap = {
 
   IncomingPayment: {
     tenantId: field((_source, _args, context) => context.tenantId()),
+    liquidity: field<IncomingPaymentView>((payment, _args, context) =>
+      translated(() => context.paymentLiquidity.incoming(payment.id, BigInt(payment.receivedAmount.value))),
+    ),
   },
 };

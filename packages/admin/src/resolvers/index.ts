@@ -3,6 +3,7 @@ import { assetResolvers } from './assets';
 import { feeResolvers } from './fees';
 import { incomingPaymentResolvers } from './incoming-payments';
 import { outgoingPaymentResolvers } from './outgoing-payments';
+import { paymentResolvers } from './payments';
 import { liquidityResolvers } from './liquidity';
 import { peerResolvers } from './peers';
 import { tenantResolvers } from './tenant';
@@ -16,6 +17,7 @@ export const allResolvers: ResolverMap[] = [
   feeResolvers,
   incomingPaymentResolvers,
   outgoingPaymentResolvers,
+  paymentResolvers,
   liquidityResolvers,
   peerResolvers,
   tenantResolvers,

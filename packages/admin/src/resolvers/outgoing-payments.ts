@@ -5,10 +5,18 @@ import type { OutgoingPayment, Quote } from '@sluice/resource';
 import { AdminError, ErrorCode, isUuid, notFound } from '../errors';
 import { field, type ResolverMap } from '../graphql/build-schema';
 import type { AdminContext } from '../graphql/context';
+import { readStringFilter, type FilterStringInput } from '../graphql/filters';
+import { connection, pageOf, readPageArgs, type PageArgs } from '../graphql/pagination';
 import { amountView } from '../graphql/views';
 import { translated } from '../service-errors';
 
 type AmountInput = { value: bigint; assetCode: string; assetScale: number };
+
+interface OutgoingPaymentFilterInput {
+  receiver?: FilterStringInput | null;
+  walletAddressId?: FilterStringInput | null;
+  state?: FilterStringInput | null;
+}
 
 const asJsonAmount = (amount: AmountInput | null | undefined) =>
   amount ? { ...amount, value: amount.value.toString() } : undefined;
@@ -62,6 +70,19 @@ export const outgoingPaymentResolvers: ResolverMap = {
       if (!payment) throw notFound('unknown payment');
       return outgoingPaymentView(payment);
     }),
+    outgoingPayments: field<unknown, PageArgs & { filter?: OutgoingPaymentFilterInput | null }>(
+      async (_source, args, context) => {
+        const window = readPageArgs(args);
+        const { outgoingPayments } = payments(context);
+        const filter = {
+          receiver: readStringFilter(args.filter?.receiver),
+          walletAddressId: readStringFilter(args.filter?.walletAddressId),
+          state: readStringFilter(args.filter?.state),
+        };
+        const page = await pageOf((request) => outgoingPayments.listAll(filter, request), window);
+        return connection(page, outgoingPaymentView);
+      },
+    ),
     quote: field<unknown, { id: string }>(async (_source, { id }, context) => {
       const quote = isUuid(id) ? await payments(context).quotes.get(id) : undefined;
       if (!quote) throw notFound('unknown quote');
@@ -155,6 +176,9 @@ export const outgoingPaymentResolvers: ResolverMap = {
 
   OutgoingPayment: {
     tenantId: field((_source, _args, context) => context.tenantId()),
+    liquidity: field<{ id: string }>((payment, _args, context) =>
+      translated(() => context.paymentLiquidity.outgoing(payment.id)),
+    ),
   },
   Quote: {
     tenantId: field((_source, _args, context) => context.tenantId()),

@@ -1,5 +1,6 @@
 // The webhook event log (what the resource server announced, delivered or not).
 import { field, type ResolverMap } from '../graphql/build-schema';
+import { readStringFilter, type FilterStringInput } from '../graphql/filters';
 import { connection, pageOf, readPageArgs, type PageArgs } from '../graphql/pagination';
 import type { WebhookEvent } from '../webhook-events/webhook-event-store';
 
@@ -12,10 +13,10 @@ const eventView = (event: WebhookEvent) => ({
 
 export const webhookEventResolvers: ResolverMap = {
   Query: {
-    webhookEvents: field<unknown, PageArgs & { filter?: { type?: { in: string[] } | null } | null }>(
+    webhookEvents: field<unknown, PageArgs & { filter?: { type?: FilterStringInput | null } | null }>(
       async (_source, args, context) => {
         const window = readPageArgs(args);
-        const page = await pageOf(context.webhookEvents.list({ types: args.filter?.type?.in }), window);
+        const page = await pageOf(context.webhookEvents.list({ type: readStringFilter(args.filter?.type) }), window);
         return connection(page, eventView);
       },
     ),

@@ -3,6 +3,7 @@
 // id as the ledger transfer id, so each payment pays out at most once, whatever is retried.
 import { AdminError, ErrorCode, isUuid, notFound } from '../errors';
 import { field, type ResolverMap } from '../graphql/build-schema';
+import { payoutTransferId } from '../graphql/payment-liquidity';
 import { walletAddressView } from '../graphql/views';
 import { translated } from '../service-errors';
 
@@ -46,7 +47,7 @@ export const withdrawalResolvers: ResolverMap = {
         if (payment.receivedAmount.value === 0n) throw new AdminError(ErrorCode.Forbidden, 'nothing was received');
         await translated(() =>
           connector.createWalletAddressWithdrawal({
-            id: payment.id,
+            id: payoutTransferId(payment.id),
             walletAddressId: payment.walletAddressId,
             amount: payment.receivedAmount.value,
             timeoutSeconds: input.timeoutSeconds,
@@ -70,7 +71,7 @@ export const withdrawalResolvers: ResolverMap = {
         }
         await translated(() =>
           connector.createOutgoingPaymentWithdrawal({
-            id: payment.id,
+            id: payoutTransferId(payment.id),
             paymentAccountId: payment.ledgerAccountId as string,
             timeoutSeconds: input.timeoutSeconds,
           }),

@@ -1,6 +1,7 @@
 // Reads the webhook event log (table webhook_events, written by the resource server in the transactions of the
 // changes it announces). Newest first, keyed on (created_at, id) so pages stay stable while events are added.
 import type { Knex } from 'knex';
+import type { StringFilter } from '@sluice/resource';
 import type { NewestFirstList, Page } from '../graphql/pagination';
 
 export interface WebhookEvent {
@@ -20,13 +21,14 @@ interface EventRow {
 export function createWebhookEventStore(deps: { knex: Knex }) {
   const { knex } = deps;
   return {
-    /** A newest-first list of events, only of `types` when given. */
-    list(filter: { types?: string[] }): NewestFirstList<WebhookEvent> {
+    /** A newest-first list of events, only of the types the filter keeps. */
+    list(filter: { type?: StringFilter }): NewestFirstList<WebhookEvent> {
       return async ({ first, last, cursor }): Promise<Page<WebhookEvent>> => {
         const backwards = last !== undefined;
         const size = last ?? first ?? 20;
         const query = knex('webhook_events').select('id', 'type', 'data', 'created_at');
-        if (filter.types) query.whereIn('type', filter.types);
+        if (filter.type?.in) query.whereIn('type', [...filter.type.in]);
+        if (filter.type?.notIn) query.whereNotIn('type', [...filter.type.notIn]);
         if (cursor !== undefined) {
           // Compared in SQL: created_at has microseconds, a JS Date only milliseconds.
           query.whereRaw(

@@ -2,7 +2,8 @@ import { sortableId } from '../sortable-id';
 import type { Knex } from 'knex';
 import { amountToJson, bigintFromColumn, type Amount } from '../amount';
 import { invalidRequest, OpenPaymentsError } from '../open-payments-error';
-import { paginate, type Page, type PageRequest } from '../pagination';
+import { paginate, paginateById, type Page, type PageRequest } from '../pagination';
+import { whereStringFilter, type StringFilter } from '../string-filter';
 import { recordWebhookEvent } from '../webhooks/webhook-events';
 import type { OutgoingPaymentLimits } from '../http/token-introspection';
 import type { WalletAddress } from '../wallet-addresses/wallet-address-service';
@@ -27,6 +28,15 @@ export interface OutgoingPayment {
   attempts: number;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** Rafiki's OutgoingPaymentFilter. */
+export interface OutgoingPaymentFilter {
+  /** On the receiver (the incoming payment URL paid). */
+  receiver?: StringFilter;
+  walletAddressId?: StringFilter;
+  /** On the state: FUNDING, SENDING, COMPLETED, FAILED, CANCELLED. */
+  state?: StringFilter;
 }
 
 export interface GrantSpent {
@@ -72,7 +82,10 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
   const { knex } = deps;
 
   async function toPayment(row: PaymentRow, db: Knex | Knex.Transaction = knex): Promise<OutgoingPayment> {
-    const quote = (await deps.quotes.get(row.quote_id, db)) as Quote;
+    return paymentWithQuote(row, (await deps.quotes.get(row.quote_id, db)) as Quote);
+  }
+
+  function paymentWithQuote(row: PaymentRow, quote: Quote): OutgoingPayment {
     return {
       id: row.id,
       walletAddressId: row.wallet_address_id,
@@ -280,6 +293,28 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
       if (client !== undefined) query.where('client', client);
       const page = await paginate<PaymentRow>(knex, 'outgoing_payments', query, request);
       return { items: await Promise.all(page.items.map((row) => toPayment(row))), pageInfo: page.pageInfo };
+    },
+
+    /**
+     * Every wallet address's outgoing payments, newest first by id (the admin API's top-level list), filtered as
+     * Rafiki's OutgoingPaymentFilter: by receiver, wallet address and state. Two queries per page: the payments, then
+     * their quotes.
+     */
+    async listAll(filter: OutgoingPaymentFilter, request: PageRequest): Promise<Page<OutgoingPayment>> {
+      const query = knex('outgoing_payments').select('outgoing_payments.*');
+      if (filter.receiver) {
+        query.join('quotes', 'quotes.id', 'outgoing_payments.quote_id');
+        whereStringFilter(query, 'quotes.receiver', filter.receiver);
+      }
+      whereStringFilter(query, 'outgoing_payments.wallet_address_id', filter.walletAddressId, 'uuid');
+      whereStringFilter(query, 'outgoing_payments.state', filter.state);
+      const page = await paginateById<PaymentRow>(query, request, 'outgoing_payments.id');
+      const quotes = await deps.quotes.getMany(page.items.map((row) => row.quote_id));
+      // quote_id is a foreign key: every payment's quote is there.
+      return {
+        items: page.items.map((row) => paymentWithQuote(row, quotes.get(row.quote_id) as Quote)),
+        pageInfo: page.pageInfo,
+      };
     },
 
     /** What a grant has spent in its current interval (GET /outgoing-payment-grant). */

@@ -240,6 +240,13 @@ export function createQuoteService(deps: QuoteServiceDeps) {
       const row = (await select(db).where('quotes.id', id).first()) as QuoteRow | undefined;
       return row && toQuote(row);
     },
+
+    /** Several quotes in one query (for a page of payments), by id; unknown ids are absent. */
+    async getMany(ids: readonly string[]): Promise<Map<string, Quote>> {
+      if (ids.length === 0) return new Map();
+      const rows = (await select().whereIn('quotes.id', [...new Set(ids)])) as QuoteRow[];
+      return new Map(rows.map((row) => [row.id, toQuote(row)]));
+    },
   };
 }
 

@@ -174,7 +174,8 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
         if (!quote || quote.walletAddressId !== walletAddress.id) {
           throw new OpenPaymentsError(400, 'invalid_quote', 'no such quote for this wallet address');
         }
-        // A quote pays once: the lock makes a second concurrent use wait, then see the first payment.
+        // A quote pays once: the lock makes a second concurrent use wait, then see the first payment. Two statements
+        // on purpose: only a statement started after the lock is granted sees a payment committed meanwhile.
         await trx('quotes').where('id', quote.id).forUpdate().first('id');
         if (await trx('outgoing_payments').where('quote_id', quote.id).first('id')) {
           throw new OpenPaymentsError(400, 'invalid_quote', 'the quote has already been used');
@@ -212,18 +213,20 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
             throw error;
           }
         }
-        await trx('outgoing_payments').insert({
-          id,
-          wallet_address_id: walletAddress.id,
-          client: input.client ?? null,
-          grant_id: input.grant?.id ?? null,
-          quote_id: quote.id,
-          state: deps.funding === 'ledger' ? 'SENDING' : 'FUNDING',
-          ledger_account_id: ledgerAccountId,
-          metadata: input.metadata === undefined ? null : JSON.stringify(input.metadata),
-          next_attempt_at: now,
-        });
-        const payment = (await this.get(id, trx)) as OutgoingPayment;
+        const [row] = (await trx('outgoing_payments')
+          .insert({
+            id,
+            wallet_address_id: walletAddress.id,
+            client: input.client ?? null,
+            grant_id: input.grant?.id ?? null,
+            quote_id: quote.id,
+            state: deps.funding === 'ledger' ? 'SENDING' : 'FUNDING',
+            ledger_account_id: ledgerAccountId,
+            metadata: input.metadata === undefined ? null : JSON.stringify(input.metadata),
+            next_attempt_at: now,
+          })
+          .returning('*')) as PaymentRow[];
+        const payment = paymentWithQuote(row, quote);
         await recordWebhookEvent(trx, 'outgoing_payment.created', outgoingPaymentEventData(payment));
         return { payment, grantSpent };
       });

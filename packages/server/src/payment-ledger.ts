@@ -82,6 +82,6 @@ export function createConnectorPaymentLedger(deps: { knex: Knex; connector: Conn
       return balance.balance - balance.debitsPending;
     },
 
-    sendPrepare: (paymentAccountId, prepare) => connector.sendPrepare(paymentAccountId, prepare),
+    sendPrepare: (paymentAccountId, prepare, options) => connector.sendPrepare(paymentAccountId, prepare, options),
   };
 }

@@ -135,6 +135,29 @@ describe('sendPayment → our receiver', () => {
     expect(result.sent).toBeLessThanOrEqual((50_000n * 100n) / 149n + 1n);
   });
 
+  it('marks rate probes, and only them, as unfulfillable for the link', async () => {
+    const { credentials, deliver } = setup();
+    const seen: { fulfillable: boolean; marked: boolean }[] = [];
+    const result = await sendPayment(
+      base(
+        {
+          sourceAmount: 5_000n,
+          sendPrepare: async (prepare, options) => {
+            const reply = await deliver(prepare);
+            seen.push({ fulfillable: isFulfill(reply), marked: options?.unfulfillable === true });
+            return reply;
+          },
+        },
+        credentials,
+      ),
+    );
+    expect(result.sent).toBe(5_000n);
+    const probes = seen.filter((packet) => packet.marked);
+    expect(probes.length).toBeGreaterThan(0);
+    expect(probes.every((packet) => !packet.fulfillable)).toBe(true);
+    expect(seen.filter((packet) => !packet.marked).every((packet) => packet.fulfillable)).toBe(true);
+  });
+
   it('pays a small fixed delivery exactly up to the receiver limit across a flooring exchange', async () => {
     // 1.23 EUR bought with USD at 1/1.08, 1 % slippage below the rate the quote probed: the receiver's limit (the
     // incoming payment's 123) and the connector's rounding down must not strand the last cent, and a packet too

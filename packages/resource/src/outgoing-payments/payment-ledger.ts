@@ -38,5 +38,5 @@ export interface PaymentLedger {
    */
   balance(paymentAccountId: string, trx?: Knex.Transaction): Promise<bigint>;
   /** Sends one Prepare from the payment account through the connector. */
-  sendPrepare(paymentAccountId: string, prepare: IlpPrepare): Promise<IlpReply>;
+  sendPrepare(paymentAccountId: string, prepare: IlpPrepare, options?: { unfulfillable?: boolean }): Promise<IlpReply>;
 }

@@ -217,7 +217,8 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
         sourceAmount: toSend,
         minDeliveryAmount: toDeliver,
         minExchangeRate: quote.minExchangeRate,
-        sendPrepare: (prepare) => deps.ledger.sendPrepare(payment.ledgerAccountId as string, prepare),
+        // Rate probes are marked unfulfillable, so they cross the connector without holding the payment's balance.
+        sendPrepare: (prepare, options) => deps.ledger.sendPrepare(payment.ledgerAccountId as string, prepare, options),
         signal,
       });
       delivered += progress.delivered;

@@ -13,7 +13,11 @@ import {
 import { IlpPacketType, type Frame, type StreamPacket } from '../frames';
 import { isFulfill, type IlpFulfill, type IlpPrepare, type IlpReject, type IlpReply } from '../ilp';
 
-export type SendPrepare = (prepare: IlpPrepare) => Promise<IlpReply>;
+/**
+ * The only I/O: sends one Prepare and resolves with its reply. `unfulfillable` marks rate probes, whose condition
+ * nobody can fulfil, so a local connector can forward them without holding any balance.
+ */
+export type SendPrepare = (prepare: IlpPrepare, options?: { unfulfillable?: boolean }) => Promise<IlpReply>;
 
 export interface StreamRequest {
   sourceAmount: bigint;
@@ -71,13 +75,16 @@ export class StreamClient {
       : randomCondition();
     let reply: IlpReply;
     try {
-      reply = await this.sendPrepare({
-        destination: this.destination,
-        amount: request.sourceAmount,
-        expiresAt: new Date(Date.now() + this.expiryMs),
-        executionCondition,
-        data,
-      });
+      reply = await this.sendPrepare(
+        {
+          destination: this.destination,
+          amount: request.sourceAmount,
+          expiresAt: new Date(Date.now() + this.expiryMs),
+          executionCondition,
+          data,
+        },
+        request.fulfillable ? undefined : { unfulfillable: true },
+      );
     } catch (error) {
       return { kind: 'link-error', error };
     }

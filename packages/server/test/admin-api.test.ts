@@ -190,4 +190,65 @@ describe('admin API in the running server', () => {
     const missing = await graphql('{ outgoingPayment(id: "00000000-0000-0000-0000-000000000000") { id } }');
     expect(missing.json.errors).toEqual([expect.objectContaining({ extensions: { code: 'NOT_FOUND' } })]);
   });
+
+  it('pays out what a completed payment kept (its fee) with createOutgoingPaymentWithdrawal, once', async () => {
+    // Its own asset, so the fee does not change the other tests' amounts.
+    const asset = await graphql(
+      'mutation ($input: CreateAssetInput!) { createAsset(input: $input) { asset { id } } }',
+      { input: { code: 'GBP', scale: 2 } },
+    );
+    const assetId = (asset.json.data?.createAsset.asset as { id: string }).id;
+    const fee = await graphql('mutation ($input: SetFeeInput!) { setFee(input: $input) { fee { id } } }', {
+      input: { assetId, type: 'SENDING', fee: { fixed: '7', basisPoints: 0 } },
+    });
+    expect(fee.json.errors).toBeUndefined();
+    const create = (path: string) =>
+      graphql(
+        'mutation ($input: CreateWalletAddressInput!) { createWalletAddress(input: $input) { walletAddress { id address } } }',
+        { input: { assetId, address: `${sluice.publicUrls.openPayments}/${path}` } },
+      ).then((result) => result.json.data?.createWalletAddress.walletAddress as { id: string; address: string });
+    const payer = await create('fee-payer');
+    const payee = await create('fee-payee');
+    await graphql(
+      'mutation ($input: DepositWalletAddressLiquidityInput!) { depositWalletAddressLiquidity(input: $input) { success } }',
+      { input: { id: randomUUID(), walletAddressId: payer.id, amount: '1000', idempotencyKey: randomUUID() } },
+    );
+    const quote = await graphql(
+      'mutation ($input: CreateQuoteInput!) { createQuote(input: $input) { quote { id debitAmount { value } } } }',
+      {
+        input: {
+          walletAddressId: payer.id,
+          receiver: payee.address,
+          receiveAmount: { value: '100', assetCode: 'GBP', assetScale: 2 },
+        },
+      },
+    );
+    const quoted = quote.json.data?.createQuote.quote as { id: string; debitAmount: { value: string } };
+    const created = await graphql(
+      'mutation ($input: CreateOutgoingPaymentInput!) { createOutgoingPayment(input: $input) { payment { id } } }',
+      { input: { walletAddressId: payer.id, quoteId: quoted.id } },
+    );
+    const paymentId = (created.json.data?.createOutgoingPayment.payment as { id: string }).id;
+    const read = () =>
+      graphql('query ($id: String!) { outgoingPayment(id: $id) { state liquidity } }', { id: paymentId }).then(
+        (result) => result.json.data?.outgoingPayment as unknown as { state: string; liquidity: string },
+      );
+    let payment = await read();
+    for (let i = 0; i < 200 && payment.state !== 'COMPLETED'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      payment = await read();
+    }
+    expect(payment).toEqual({ state: 'COMPLETED', liquidity: '7' });
+    const withdraw = () =>
+      graphql(
+        'mutation ($input: CreateOutgoingPaymentWithdrawalInput!) { createOutgoingPaymentWithdrawal(input: $input) { success } }',
+        { input: { outgoingPaymentId: paymentId, idempotencyKey: randomUUID(), timeoutSeconds: '0' } },
+      );
+    // The payment was funded from the wallet by a transfer of its own; the payout must not be mistaken for it.
+    expect((await withdraw()).json).toEqual({ data: { createOutgoingPaymentWithdrawal: { success: true } } });
+    expect((await read()).liquidity).toBe('0');
+    expect((await withdraw()).json.errors).toEqual([
+      expect.objectContaining({ message: 'the payment has nothing left to withdraw' }),
+    ]);
+  });
 });

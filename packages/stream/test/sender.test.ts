@@ -191,6 +191,16 @@ describe('sendPayment → our receiver', () => {
     expect(result.sent).toBeLessThanOrEqual(135n);
   });
 
+  it('sizes a fixed delivery at the probed rate, not the minimum: no packet overshoots an exact receiver', async () => {
+    // An incoming payment of 123 paid with 1 % slippage: sending 125 (enough at the minimum rate) would be declined.
+    const { credentials, total, deliver } = setup({}, 123n);
+    const result = await sendPayment(
+      base({ sourceAmount: 125n, minDeliveryAmount: 123n, minExchangeRate: '0.99', sendPrepare: deliver }, credentials),
+    );
+    expect(total()).toBe(123n);
+    expect(result).toMatchObject({ sent: 123n, delivered: 123n, packets: 1, rejectedPackets: 0 });
+  });
+
   it('lets the packet that completes a fixed delivery carry only what is missing', async () => {
     // Packets of at most 10 at a rate of 0.95 deliver 9 each; the last unit needs a 2-unit packet delivering 1,
     // below 0.9 × 2 on its own, yet within the payment's budget.

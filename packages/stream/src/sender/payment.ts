@@ -184,8 +184,10 @@ export async function runPayment(options: PaymentOptions, link: PaymentLink): Pr
     if (fixedDelivery) {
       const remaining = deliveryTarget - delivered - inFlightMinimum;
       if (remaining <= 0n) return undefined;
-      // Enough that even the guaranteed minimum completes the delivery; never less than a viable packet.
-      const needed = max(divideCeil(remaining, minRate), viableAmount(rate, minRate) ?? 1n);
+      // Enough to complete the delivery at the probed rate (a packet that falls short is followed by another one);
+      // never less than a viable packet. Sizing at the minimum rate instead would overshoot by the whole slippage:
+      // declined by a receiver that expects an exact amount (an incoming payment), or overpaid to one that does not.
+      const needed = max(divideCeil(remaining, rate), viableAmount(rate, minRate) ?? 1n);
       amount = min(amount, needed);
     } else {
       // Do not leave a remainder too small to meet its own minimum at the probed rate.

@@ -129,7 +129,9 @@ export async function migrateDatabase(
       return applied;
     } catch (error) {
       const { name, code } = error as { name?: string; code?: string };
-      const racing = name === 'MigrationLocked' || code === '42P07' || code === '23505';
+      // Losing the race to create knex's own tables shows as duplicate_table (42P07), duplicate_object (42710, "type
+      // … already exists": the table's row type) or unique_violation (23505), depending on where the other won.
+      const racing = name === 'MigrationLocked' || code === '42P07' || code === '42710' || code === '23505';
       if (!racing || attempt >= attempts) throw error;
       await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs ?? 500));
     }

@@ -8,5 +8,6 @@ export {
   approveInteraction,
   continueGrant,
   eventually,
+  grantToken,
 } from './open-payments';
 export type { TestAccount } from './open-payments';

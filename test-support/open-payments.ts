@@ -99,3 +99,14 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** A non-interactive grant's access token for `access`; throws if the auth server wants interaction. */
+export async function grantToken(
+  client: AuthenticatedClient,
+  authServer: string,
+  access: Parameters<AuthenticatedClient['grant']['request']>[1]['access_token'],
+): Promise<string> {
+  const grant = await client.grant.request({ url: authServer }, { access_token: access });
+  if (!isFinalizedGrantWithAccessToken(grant)) throw new Error('expected a token');
+  return grant.access_token.value;
+}

@@ -68,19 +68,7 @@ export async function paginate<Row extends { id: string }>(
       { column: `${table}.id`, order: direction },
     ])
     .limit(size + 1)) as Row[];
-  const more = rows.length > size;
-  const items = rows.slice(0, size);
-  if (backwards) items.reverse();
-  const hasCursor = request.cursor !== undefined;
-  return {
-    items,
-    pageInfo: {
-      startCursor: items[0]?.id,
-      endCursor: items[items.length - 1]?.id,
-      hasNextPage: backwards ? hasCursor : more,
-      hasPreviousPage: backwards ? more : hasCursor,
-    },
-  };
+  return pageOfRowsById(rows, request);
 }
 
 /**
@@ -109,7 +97,7 @@ export function pageQueryById(query: Knex.QueryBuilder, request: PageRequest, id
   return query.orderBy(idColumn, backwards ? 'asc' : 'desc').limit(size + 1);
 }
 
-/** The page, newest first, from the rows a pageQueryById query returned. */
+/** The page, newest first, from rows fetched one past the page size in the page's direction (by paginate or pageQueryById). */
 export function pageOfRowsById<Row extends { id: string }>(rows: Row[], request: PageRequest): Page<Row> {
   const backwards = request.last !== undefined;
   const size = request.last ?? request.first ?? DEFAULT_PAGE_SIZE;

@@ -2,20 +2,9 @@
 // signed, authorized requests that break the document's schemas get a 400 `invalid_request` and change nothing,
 // while authentication problems stay 401s.
 import { randomUUID } from 'node:crypto';
-import { isPendingGrant, type AuthenticatedClient } from '@interledger/open-payments';
 import { signRequest } from '@sluice/http-signatures';
 import type { SluiceInstance } from '@sluice/server';
-import { createAccount, startTestSluice, type TestAccount } from '../../../test-support';
-
-async function tokenFor(
-  client: AuthenticatedClient,
-  authServer: string,
-  access: Parameters<AuthenticatedClient['grant']['request']>[1]['access_token'],
-) {
-  const grant = await client.grant.request({ url: authServer }, { access_token: access });
-  if (isPendingGrant(grant) || !('access_token' in grant) || !grant.access_token) throw new Error('expected a token');
-  return grant.access_token.value;
-}
+import { createAccount, grantToken, startTestSluice, type TestAccount } from '../../../test-support';
 
 describe('Open Payments request validation against the official document', () => {
   let sluice: SluiceInstance;
@@ -29,10 +18,10 @@ describe('Open Payments request validation against the official document', () =>
     alice = await createAccount(sluice, { path: '/alice', assetCode: 'USD', assetScale: 2, balance: 10_000n });
     bob = await createAccount(sluice, { path: '/bob', assetCode: 'USD', assetScale: 2 });
     const as = sluice.publicUrls.authServer;
-    incomingToken = await tokenFor(alice.client, as, {
+    incomingToken = await grantToken(alice.client, as, {
       access: [{ type: 'incoming-payment', actions: ['create', 'read', 'list'], identifier: bob.walletAddress.url }],
     });
-    quoteToken = await tokenFor(alice.client, as, { access: [{ type: 'quote', actions: ['create', 'read'] }] });
+    quoteToken = await grantToken(alice.client, as, { access: [{ type: 'quote', actions: ['create', 'read'] }] });
   });
   afterAll(() => sluice.stop());
 

@@ -2,7 +2,7 @@
 // concurrent payments, an expired quote cannot be paid, a token works only for its own client and wallet address,
 // lists page in both directions, and an unfunded wallet cannot pay.
 import { randomUUID } from 'node:crypto';
-import { isPendingGrant, type AuthenticatedClient, type Quote } from '@interledger/open-payments';
+import { isPendingGrant, type Quote } from '@interledger/open-payments';
 import type { SluiceInstance } from '@sluice/server';
 import {
   approveInteraction,
@@ -11,17 +11,8 @@ import {
   eventually,
   startTestSluice,
   type TestAccount,
+  grantToken,
 } from '../../../test-support';
-
-async function tokenFor(
-  client: AuthenticatedClient,
-  authServer: string,
-  access: Parameters<AuthenticatedClient['grant']['request']>[1]['access_token'],
-) {
-  const grant = await client.grant.request({ url: authServer }, { access_token: access });
-  if (isPendingGrant(grant) || !('access_token' in grant) || !grant.access_token) throw new Error('expected a token');
-  return grant.access_token.value;
-}
 
 describe('Open Payments rules', () => {
   let sluice: SluiceInstance;
@@ -46,7 +37,7 @@ describe('Open Payments rules', () => {
   const as = () => sluice.publicUrls.authServer;
 
   async function quoteFor(debit: string): Promise<Quote> {
-    const token = await tokenFor(alice.client, as(), { access: [{ type: 'quote', actions: ['create', 'read'] }] });
+    const token = await grantToken(alice.client, as(), { access: [{ type: 'quote', actions: ['create', 'read'] }] });
     return alice.client.quote.create(
       { url: rs(), accessToken: token },
       {
@@ -116,7 +107,7 @@ describe('Open Payments rules', () => {
   }, 60_000);
 
   it('accepts a token only from its own client, for its own wallet address', async () => {
-    const token = await tokenFor(alice.client, as(), {
+    const token = await grantToken(alice.client, as(), {
       access: [{ type: 'incoming-payment', actions: ['create', 'read', 'list'], identifier: url(bob) }],
     });
     // Another wallet address than the grant names: forbidden.
@@ -138,7 +129,7 @@ describe('Open Payments rules', () => {
   });
 
   it('pages incoming payments forwards and backwards', async () => {
-    const token = await tokenFor(alice.client, as(), {
+    const token = await grantToken(alice.client, as(), {
       access: [{ type: 'incoming-payment', actions: ['create', 'read', 'list'], identifier: url(mallory) }],
     });
     const ids: string[] = [];
@@ -169,7 +160,7 @@ describe('Open Payments rules', () => {
 
   it('refuses a payment the wallet balance cannot fund, creating nothing', async () => {
     const poor = await createAccount(sluice, { path: '/poor', assetCode: 'USD', assetScale: 2, balance: 100n });
-    const quoteToken = await tokenFor(poor.client, as(), { access: [{ type: 'quote', actions: ['create'] }] });
+    const quoteToken = await grantToken(poor.client, as(), { access: [{ type: 'quote', actions: ['create'] }] });
     const quote = await poor.client.quote.create(
       { url: rs(), accessToken: quoteToken },
       {
@@ -204,7 +195,7 @@ describe('Open Payments rules', () => {
   }, 60_000);
 
   it('creates an outgoing payment straight from an incoming payment and a debit amount', async () => {
-    const incomingToken = await tokenFor(alice.client, as(), {
+    const incomingToken = await grantToken(alice.client, as(), {
       access: [{ type: 'incoming-payment', actions: ['create', 'read'], identifier: url(bob) }],
     });
     const incoming = await alice.client.incomingPayment.create(

@@ -22,6 +22,12 @@ export async function readRawBody(ctx: Koa.Context): Promise<Buffer> {
 
 /** The JSON object in the body; an empty body is `{}`; anything else that is not a JSON object is a 400. */
 export async function readJsonBody(ctx: Koa.Context): Promise<Record<string, unknown>> {
+  // Parsed once per request: request validation reads it before the route does.
+  const state = ctx.state as { jsonBody?: Record<string, unknown> };
+  return (state.jsonBody ??= await parseJsonBody(ctx));
+}
+
+async function parseJsonBody(ctx: Koa.Context): Promise<Record<string, unknown>> {
   const raw = await readRawBody(ctx);
   if (raw.length === 0) return {};
   let parsed: unknown;

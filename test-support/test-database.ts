@@ -41,14 +41,21 @@ export function databaseUrlFor(name: string): string {
   return url.toString();
 }
 
+export class PostgresUnreachableError extends Error {
+  constructor(cause: unknown) {
+    super(
+      `Cannot reach the test PostgreSQL server at ${TEST_DATABASE_URL} (${String(cause)}); ${HOW_TO_START_POSTGRES}`,
+    );
+    this.name = 'PostgresUnreachableError';
+  }
+}
+
 /** A connection to the server's maintenance database, for CREATE/DROP DATABASE. */
 export async function openAdminConnection(): Promise<Database> {
   try {
     return await openDatabase(TEST_DATABASE_URL, { poolSize: 1 });
   } catch (error) {
-    throw new Error(
-      `Cannot reach the test PostgreSQL server at ${TEST_DATABASE_URL} (${String(error)}); ${HOW_TO_START_POSTGRES}`,
-    );
+    throw new PostgresUnreachableError(error);
   }
 }
 

@@ -38,7 +38,17 @@ export interface AuthServerDeps {
   interactionPolicy?: Partial<InteractionPolicy>;
   /** Clock for expiry and wait decisions; tests move it. */
   now?: () => Date;
+  /**
+   * Subscribes to a NOTIFY channel of the database (the server's Database.listen). With it, introspected tokens are
+   * cached and dropped when any process revokes or rotates one; without it, every introspection reads the database.
+   */
+  listen?: (channel: string, onNotify: () => void) => Promise<() => Promise<void>>;
+  /** Longest time a cached token is used without reading it again. Default 2 s; 0 turns the cache off. */
+  tokenCacheTtlMs?: number;
 }
+
+/** Bounds staleness only while a process cannot hear notifications (a lost LISTEN connection that is not yet seen). */
+export const DEFAULT_TOKEN_CACHE_TTL_MS = 2_000;
 
 /** The validated, defaulted settings every part of the server reads. */
 export interface AuthSettings {

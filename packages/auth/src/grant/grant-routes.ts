@@ -18,6 +18,7 @@ import { gnapTokenFromHeader, hashToken } from '../tokens';
 import { cancelGrant, continueGrant } from './continue-grant';
 import { createGrant } from './create-grant';
 import { parseGrantRequestBody } from './parse-grant-request';
+import type { IntrospectionTokenCache } from '../introspection/token-cache';
 
 export interface GrantRoutesDeps {
   knex: Knex;
@@ -25,6 +26,20 @@ export interface GrantRoutesDeps {
   settings: AuthSettings;
   signatures: SignatureCheck;
   fetchWalletAddress(url: string): Promise<unknown>;
+  tokenCache: IntrospectionTokenCache;
+}
+
+/**
+ * Waits for a change to tokens or grants, then drops this process's introspection cache, whether the change committed
+ * or not (other processes hear of it through the change's NOTIFY). Only then does the client get its answer, so the
+ * very next request with a revoked token is refused.
+ */
+async function afterTokenChange<T>(deps: GrantRoutesDeps, change: Promise<T>): Promise<T> {
+  try {
+    return await change;
+  } finally {
+    deps.tokenCache.invalidate();
+  }
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -61,20 +76,20 @@ export function createGrantRoutes(deps: GrantRoutesDeps): Middleware {
   router.delete('/continue/:id', async (ctx) => {
     const { raw } = await readJson(ctx);
     const continueToken = await authenticateContinuation(deps, ctx, raw);
-    await cancelGrant(deps, ctx.params.id, continueToken);
+    await afterTokenChange(deps, cancelGrant(deps, ctx.params.id, continueToken));
     ctx.status = 204;
   });
 
   router.post('/token/:id', async (ctx) => {
     const { raw } = await readJson(ctx);
     const { tokenValue } = await authenticateTokenManagement(deps, ctx, raw, 'rotate');
-    ctx.body = await rotateAccessToken(deps, ctx.params.id, tokenValue);
+    ctx.body = await afterTokenChange(deps, rotateAccessToken(deps, ctx.params.id, tokenValue));
   });
 
   router.delete('/token/:id', async (ctx) => {
     const { raw } = await readJson(ctx);
     const { tokenId } = await authenticateTokenManagement(deps, ctx, raw, 'revoke');
-    await revokeToken(deps, tokenId);
+    await afterTokenChange(deps, revokeToken(deps, tokenId));
     ctx.status = 204;
   });
 

@@ -103,9 +103,22 @@ export async function findTokenByManageId(
 /** Revokes one token; false when it was already revoked (so a rotation can happen only once). */
 export async function revokeAccessToken(db: Knex, id: string, now: Date): Promise<boolean> {
   const count = await db('auth_access_tokens').where({ id }).whereNull('revoked_at').update({ revoked_at: now });
+  if (count > 0) await notifyTokenChange(db);
   return count > 0;
 }
 
 export async function revokeAccessTokensOfGrant(db: Knex, grantId: string, now: Date): Promise<void> {
   await db('auth_access_tokens').where({ grant_id: grantId }).whereNull('revoked_at').update({ revoked_at: now });
+  await notifyTokenChange(db);
+}
+
+/** NOTIFY channel of token changes (revocation, rotation, grant revocation). */
+export const TOKEN_CHANGES_CHANNEL = 'sluice_auth_token_changes';
+
+/**
+ * Tells every process caching introspected tokens that one changed. Sent by the transaction making the change, so it
+ * arrives when (and only if) the change commits.
+ */
+export async function notifyTokenChange(db: Knex): Promise<void> {
+  await db.raw(`SELECT pg_notify(?, '')`, [TOKEN_CHANGES_CHANNEL]);
 }

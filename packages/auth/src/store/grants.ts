@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { notifyTokenChange } from './access-tokens';
 import type { Ed25519Jwk } from '@sluice/http-signatures';
 import type { AccessItem, SubjectRequest } from '../access/types';
 import type { ClientIdentity } from '../clients/client-identity';
@@ -140,6 +141,8 @@ export async function updateGrantState(
       updated_at: now,
       ...(extra.lastContinuedAt === undefined ? {} : { last_continued_at: extra.lastContinuedAt }),
     });
+  // Tokens are active only while their grant is issued, and revocation is the only way out of that state.
+  if (state === 'revoked') await notifyTokenChange(db);
 }
 
 export async function touchContinuation(db: Knex, id: string, now: Date): Promise<void> {

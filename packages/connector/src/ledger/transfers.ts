@@ -3,10 +3,10 @@
 // idempotent (the same id with the same parameters returns the first result; with other parameters it is refused).
 import type { Knex } from 'knex';
 import { checkUInt64, fromDbAmount } from '../amounts';
-import { ConnectorError, UNIQUE_VIOLATION, invalidArgument, sqlState } from '../errors';
+import { ConnectorError, invalidArgument } from '../errors';
 import { isUuid } from '../pagination';
 import { applyHold, applyPost, applyRelease, holdsOfLegs, refuseHold, type HoldRefusal } from './balance-rules';
-import { cloneStates, diffAccounts, lockAccounts, updateAccounts } from './account-store';
+import { cloneStates, diffAccounts, lockAccounts, updateAccounts, type AccountChange } from './account-store';
 import { getAssetAccountIds } from './accounts';
 import { appendJournal } from './journal';
 import type { Leg, LedgerTransfer, TransferKind, TransferState } from './ledger-types';
@@ -94,58 +94,116 @@ async function createTransfer(knex: Knex, request: NewTransfer): Promise<LedgerT
     if (!isUuid(accountId)) throw new ConnectorError('unknown_account', `unknown ledger account ${String(accountId)}`);
   }
   if (leg.debitAccountId === leg.creditAccountId) throw invalidArgument('debit and credit accounts must differ');
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await knex.transaction(async (trx) => {
-        const existing = (await trx('ledger_transfers').where({ id }).forUpdate().first()) as TransferRow | undefined;
-        if (existing) {
-          const transfer = toTransfer(existing);
-          if (!isSameTransfer(transfer, request)) {
-            throw new ConnectorError('transfer_exists', `transfer ${id} already exists with other parameters`);
-          }
-          return transfer;
+  // Inside a caller's transaction the transfer joins it without a savepoint: nothing is written before every check has
+  // passed, so a refusal leaves the caller's transaction as it was. Two round trips: lock, then write.
+  const create = async (trx: Knex.Transaction): Promise<LedgerTransfer> => {
+    const before = await lockAccounts(trx, [leg.debitAccountId, leg.creditAccountId]);
+    const debit = before.get(leg.debitAccountId);
+    const credit = before.get(leg.creditAccountId);
+    const refusal = !debit
+      ? new ConnectorError('unknown_account', `unknown ledger account ${leg.debitAccountId}`)
+      : !credit
+        ? new ConnectorError('unknown_account', `unknown ledger account ${leg.creditAccountId}`)
+        : debit.assetId !== credit.assetId
+          ? new ConnectorError('asset_mismatch', 'both accounts of a transfer must have the same asset')
+          : undefined;
+    const after = cloneStates(before);
+    let refused = refusal;
+    if (!refused) {
+      for (const [accountId, hold] of holdsOfLegs([leg])) {
+        const account = after.get(accountId)!;
+        const why = refuseHold(account, hold);
+        if (why) {
+          refused = refusalError(why, accountId);
+          break;
         }
-        const before = await lockAccounts(trx, [leg.debitAccountId, leg.creditAccountId]);
-        const debit = before.get(leg.debitAccountId);
-        const credit = before.get(leg.creditAccountId);
-        if (!debit) throw new ConnectorError('unknown_account', `unknown ledger account ${leg.debitAccountId}`);
-        if (!credit) throw new ConnectorError('unknown_account', `unknown ledger account ${leg.creditAccountId}`);
-        if (debit.assetId !== credit.assetId) {
-          throw new ConnectorError('asset_mismatch', 'both accounts of a transfer must have the same asset');
-        }
-        const after = cloneStates(before);
-        for (const [accountId, hold] of holdsOfLegs([leg])) {
-          const account = after.get(accountId)!;
-          const refusal = refuseHold(account, hold);
-          if (refusal) throw refusalError(refusal, accountId);
-          applyHold(account, hold);
-          if (!request.pending) applyPost(account, hold);
-        }
-        await updateAccounts(trx, diffAccounts(before, after));
-        const [row] = (await trx('ledger_transfers')
-          .insert({
-            id,
-            kind: request.kind,
-            debit_account_id: leg.debitAccountId,
-            credit_account_id: leg.creditAccountId,
-            amount: leg.amount.toString(),
-            state: request.pending ? 'pending' : 'posted',
-            expires_at:
-              request.timeoutMs === undefined
-                ? null
-                : trx.raw(`now() + ? * interval '1 millisecond'`, [request.timeoutMs]),
-            resolved_at: request.pending ? null : trx.fn.now(),
-          })
-          .returning('*')) as TransferRow[];
-        if (!request.pending) await appendJournal(trx, request.kind, [{ ...leg, transferId: id, leg: 0 }]);
-        return toTransfer(row);
-      });
-    } catch (error) {
-      // Two calls with one id raced: the loser retries and finds the winner's row.
-      if (sqlState(error) === UNIQUE_VIOLATION && attempt === 0) continue;
-      throw error;
+        applyHold(account, hold);
+        if (!request.pending) applyPost(account, hold);
+      }
     }
+    // A repeated request answers with the first result even when the balance would refuse it now.
+    if (refused) return existingTransfer(trx, request, refused);
+    const inserted = await writeNewTransfer(trx, request, diffAccounts(before, after));
+    return inserted ?? existingTransfer(trx, request);
+  };
+  return (knex as Knex.Transaction).isTransaction ? create(knex as Knex.Transaction) : knex.transaction(create);
+}
+
+/** The transfer already recorded under the request's id; `otherwise` (or unknown_transfer) when there is none. */
+async function existingTransfer(
+  trx: Knex.Transaction,
+  request: NewTransfer,
+  otherwise?: Error,
+): Promise<LedgerTransfer> {
+  const existing = (await trx('ledger_transfers').where({ id: request.id }).first()) as TransferRow | undefined;
+  if (!existing) throw otherwise ?? new ConnectorError('unknown_transfer', `transfer ${request.id} vanished`);
+  const transfer = toTransfer(existing);
+  if (!isSameTransfer(transfer, request)) {
+    throw new ConnectorError('transfer_exists', `transfer ${request.id} already exists with other parameters`);
   }
+  return transfer;
+}
+
+/**
+ * The transfer row, the account changes and (when posted) its journal leg, in one statement. The row goes first with
+ * ON CONFLICT DO NOTHING, and the other writes only happen when it was inserted: a transfer id already used (by a
+ * repeated request, or a concurrent one that committed first) changes nothing and returns undefined.
+ */
+async function writeNewTransfer(
+  trx: Knex.Transaction,
+  request: NewTransfer,
+  changes: readonly AccountChange[],
+): Promise<LedgerTransfer | undefined> {
+  const { id, leg } = request;
+  const effective = changes.filter((c) => c.balance !== 0n || c.debitsPending !== 0n || c.creditsPending !== 0n);
+  const journal = request.pending ? [] : [{ ...leg, transferId: id, leg: 0 }];
+  const result = await trx.raw(
+    `WITH inserted AS (
+       INSERT INTO ledger_transfers (id, kind, debit_account_id, credit_account_id, amount, state, expires_at, resolved_at)
+       VALUES (?, ?, ?, ?, ?, ?, now() + ?::bigint * interval '1 millisecond', CASE WHEN ? THEN NULL ELSE now() END)
+       ON CONFLICT (id) DO NOTHING
+       RETURNING *),
+     account_changes AS (
+       UPDATE ledger_accounts AS a
+          SET balance = a.balance + v.balance,
+              debits_pending = a.debits_pending + v.debits_pending,
+              credits_pending = a.credits_pending + v.credits_pending
+         FROM unnest(?::uuid[], ?::numeric[], ?::numeric[], ?::numeric[]) AS v(id, balance, debits_pending, credits_pending)
+        WHERE a.id = v.id AND EXISTS (SELECT 1 FROM inserted)
+       RETURNING 1),
+     journal_rows AS (
+       INSERT INTO ledger_journal (transfer_id, leg, kind, debit_account_id, credit_account_id, amount)
+       SELECT v.transfer_id, v.leg, ?, v.debit_account_id, v.credit_account_id, v.amount
+         FROM unnest(?::uuid[], ?::smallint[], ?::uuid[], ?::uuid[], ?::numeric[])
+           AS v(transfer_id, leg, debit_account_id, credit_account_id, amount)
+        WHERE EXISTS (SELECT 1 FROM inserted)
+       RETURNING 1)
+     SELECT inserted.*, (SELECT count(*) FROM account_changes) AS accounts_changed,
+            (SELECT count(*) FROM journal_rows) AS journal_rows
+       FROM inserted`,
+    [
+      id,
+      request.kind,
+      leg.debitAccountId,
+      leg.creditAccountId,
+      leg.amount.toString(),
+      request.pending ? 'pending' : 'posted',
+      request.timeoutMs ?? null,
+      request.pending,
+      effective.map((c) => c.id),
+      effective.map((c) => c.balance.toString()),
+      effective.map((c) => c.debitsPending.toString()),
+      effective.map((c) => c.creditsPending.toString()),
+      request.kind,
+      journal.map((e) => e.transferId),
+      journal.map((e) => e.leg),
+      journal.map((e) => e.debitAccountId),
+      journal.map((e) => e.creditAccountId),
+      journal.map((e) => e.amount.toString()),
+    ],
+  );
+  const row = (result.rows as TransferRow[])[0];
+  return row ? toTransfer(row) : undefined;
 }
 
 function isSameTransfer(existing: LedgerTransfer, request: NewTransfer): boolean {

@@ -5,18 +5,18 @@ import type { Knex } from 'knex';
 import type { Connector } from '@sluice/connector';
 import type { LocalStreamReceiver, WalletAddress } from '@sluice/resource';
 import type { Logger } from './logger';
-import { walletAddressAccountId } from './payment-ledger';
+import type { WalletAccountIds } from './payment-ledger';
 
 export function createLocalReceiverRoutes(deps: {
   knex: Knex;
   logger: Logger;
   connector: Connector;
   receiver: LocalStreamReceiver;
+  walletAccounts: WalletAccountIds;
   syncIntervalMs?: number;
 }) {
-  const { knex, connector } = deps;
+  const { knex, connector, walletAccounts } = deps;
   const registered = new Map<string, { unregister: () => void; walletAddressId: string }>();
-  const accountIds = new Map<string, string>();
   let timer: NodeJS.Timeout | undefined;
 
   const handler = (prepare: Parameters<LocalStreamReceiver['handlePrepare']>[0]) =>
@@ -24,14 +24,9 @@ export function createLocalReceiverRoutes(deps: {
 
   function route(walletAddressId: string, assetId: string, segment: string): void {
     if (registered.has(segment)) return;
-    const unregister = connector.registerLocalReceiver(segment, handler, async () => {
-      let id = accountIds.get(walletAddressId);
-      if (!id) {
-        id = await walletAddressAccountId(knex, walletAddressId, assetId);
-        accountIds.set(walletAddressId, id);
-      }
-      return id;
-    });
+    const unregister = connector.registerLocalReceiver(segment, handler, () =>
+      walletAccounts.get(knex, walletAddressId, assetId),
+    );
     registered.set(segment, { unregister, walletAddressId });
   }
 

@@ -29,8 +29,31 @@ export async function walletAddressAccountId(
   }
 }
 
-export function createConnectorPaymentLedger(deps: { knex: Knex; connector: Connector }): PaymentLedger {
-  const { connector } = deps;
+/** Wallet address ledger account ids, remembered: an account, once committed, never changes or goes away. */
+export interface WalletAccountIds {
+  get(db: Knex | Knex.Transaction, walletAddressId: string, assetId: string): Promise<string>;
+}
+
+export function createWalletAccountIds(): WalletAccountIds {
+  const known = new Map<string, string>();
+  return {
+    async get(db, walletAddressId, assetId) {
+      const cached = known.get(walletAddressId);
+      if (cached !== undefined) return cached;
+      const id = await walletAddressAccountId(db, walletAddressId, assetId);
+      // Inside a transaction the account may have just been created by it, and would be gone if it rolled back.
+      if (!(db as Knex.Transaction).isTransaction) known.set(walletAddressId, id);
+      return id;
+    },
+  };
+}
+
+export function createConnectorPaymentLedger(deps: {
+  knex: Knex;
+  connector: Connector;
+  walletAccounts: WalletAccountIds;
+}): PaymentLedger {
+  const { connector, walletAccounts } = deps;
   return {
     async createPaymentAccount(trx, input) {
       const account = await createLedger({ knex: trx as unknown as Knex }).createLedgerAccount({
@@ -42,7 +65,7 @@ export function createConnectorPaymentLedger(deps: { knex: Knex; connector: Conn
     },
 
     async fundFromWalletAddress(trx, input) {
-      const walletAccount = await walletAddressAccountId(trx, input.walletAddressId, input.assetId);
+      const walletAccount = await walletAccounts.get(trx, input.walletAddressId, input.assetId);
       try {
         await createLedger({ knex: trx as unknown as Knex }).transfer({
           id: input.transferId,
@@ -66,7 +89,7 @@ export function createConnectorPaymentLedger(deps: { knex: Knex; connector: Conn
     },
 
     async refundToWalletAddress(trx, input) {
-      const walletAccount = await walletAddressAccountId(trx, input.walletAddressId, input.assetId);
+      const walletAccount = await walletAccounts.get(trx, input.walletAddressId, input.assetId);
       await createLedger({ knex: trx as unknown as Knex }).transfer({
         id: input.transferId,
         debitAccountId: input.paymentAccountId,

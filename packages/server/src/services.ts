@@ -9,7 +9,7 @@ import type { Logger } from './logger';
 import type { ListenToChannel } from './database';
 import type { PublicUrls } from './public-urls';
 import type { ListenerName } from './sluice';
-import { createConnectorPaymentLedger, walletAddressAccountId } from './payment-ledger';
+import { createConnectorPaymentLedger, createWalletAccountIds, walletAddressAccountId } from './payment-ledger';
 import { createLocalReceiverRoutes } from './local-receivers';
 import { connectorPortOver } from './admin-connector-port';
 import { createAdminServer } from '@sluice/admin';
@@ -52,6 +52,7 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
         identityServerUrl: config.identityServerUrl,
         accessTokenExpirySeconds: config.accessTokenExpirySeconds,
         waitSeconds: config.waitSeconds,
+        listen: deps.listen,
       });
       const running = auth;
       stops.push(() => running.stop());
@@ -92,7 +93,8 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
           'required when the resource service runs without the auth service',
         );
       }
-      const paymentLedger = createConnectorPaymentLedger({ knex, connector });
+      const walletAccounts = createWalletAccountIds();
+      const paymentLedger = createConnectorPaymentLedger({ knex, connector, walletAccounts });
       // The local receiver routes are built after the resource server they serve; changes reach them through this.
       const walletAddressListeners: ((walletAddress: WalletAddress) => void)[] = [];
       resource = createResourceServer({
@@ -113,7 +115,7 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
           probeSendPrepare: (walletAddress) => {
             let sourceAccountId: Promise<string> | undefined;
             return async (prepare) => {
-              sourceAccountId ??= walletAddressAccountId(knex, walletAddress.id, walletAddress.assetId);
+              sourceAccountId ??= walletAccounts.get(knex, walletAddress.id, walletAddress.assetId);
               return connector.sendPrepare(await sourceAccountId, prepare, { unfulfillable: true });
             };
           },
@@ -131,6 +133,7 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
         logger,
         connector,
         receiver: resource.localStreamReceiver,
+        walletAccounts,
       });
       walletAddressListeners.push(localReceivers.changed);
       await localReceivers.start();

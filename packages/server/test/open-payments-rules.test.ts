@@ -94,6 +94,35 @@ describe('Open Payments rules', () => {
     expect(spent.spentDebitAmount).toEqual({ value: '2000', assetCode: 'USD', assetScale: 2 });
   }, 60_000);
 
+  it('pays a quote once, even when it is used several times at once', async () => {
+    const quote = await quoteFor('500');
+    const token = await outgoingToken({ debitAmount: { value: '100000', assetCode: 'USD', assetScale: 2 } });
+    const accountId = await sluice.services.walletAddressAccountId!(alice.walletAddress);
+    const before = (await sluice.services.connector!.getBalance(accountId)).balance;
+    const results = await Promise.allSettled(
+      [1, 2, 3, 4].map(() =>
+        alice.client.outgoingPayment.create(
+          { url: rs(), accessToken: token },
+          { walletAddress: url(alice), quoteId: quote.id },
+        ),
+      ),
+    );
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    for (const result of results) {
+      if (result.status === 'rejected') expect(result.reason).toMatchObject({ status: 400 });
+    }
+    expect((await sluice.services.connector!.getBalance(accountId)).balance).toBe(before - 500n);
+    const spent = await alice.client.outgoingPayment.getGrantSpentAmounts({ url: rs(), accessToken: token });
+    expect(spent.spentDebitAmount).toEqual({ value: '500', assetCode: 'USD', assetScale: 2 });
+    // And later, once the first payment is long committed.
+    await expect(
+      alice.client.outgoingPayment.create(
+        { url: rs(), accessToken: token },
+        { walletAddress: url(alice), quoteId: quote.id },
+      ),
+    ).rejects.toMatchObject({ status: 400 });
+  }, 60_000);
+
   it('refuses to pay an expired quote', async () => {
     const quote = await quoteFor('500');
     const token = await outgoingToken();

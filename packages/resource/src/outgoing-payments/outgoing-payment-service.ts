@@ -76,6 +76,13 @@ interface PaymentRow {
 
 const NO_INTERVAL = new Date('1970-01-01T00:00:00Z');
 
+const quoteUsed = () => new OpenPaymentsError(400, 'invalid_quote', 'the quote has already been used');
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const { code, constraint: violated } = error as { code?: string; constraint?: string };
+  return code === '23505' && violated === constraint;
+}
+
 export const insufficientGrant = (description: string) => new OpenPaymentsError(403, 'insufficient_grant', description);
 
 export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
@@ -118,17 +125,20 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
       if (!current) throw insufficientGrant('the grant interval does not cover this moment');
       intervalStart = current.start;
     }
-    await trx.raw('INSERT INTO grant_spends (grant_id, interval_start) VALUES (?, ?) ON CONFLICT DO NOTHING', [
-      grantId,
-      intervalStart,
-    ]);
-    // The row lock serializes concurrent payments of one grant: two can never both see the old totals.
-    const spent = await trx('grant_spends')
-      .where({ grant_id: grantId, interval_start: intervalStart })
-      .forUpdate()
-      .first('debit_spent', 'receive_spent');
-    const debitSpent = bigintFromColumn(spent.debit_spent) + quote.debitAmount.value;
-    const receiveSpent = bigintFromColumn(spent.receive_spent) + quote.receiveAmount.value;
+    // One statement adds the payment to the totals and returns them. Its row lock, held until commit, serializes
+    // concurrent payments of one grant: each sees the totals with the others' amounts in. A refusal below throws,
+    // and the transaction's rollback takes the amounts back out.
+    const result = await trx.raw(
+      `INSERT INTO grant_spends (grant_id, interval_start, debit_spent, receive_spent) VALUES (?, ?, ?, ?)
+       ON CONFLICT (grant_id, interval_start) DO UPDATE
+         SET debit_spent = grant_spends.debit_spent + excluded.debit_spent,
+             receive_spent = grant_spends.receive_spent + excluded.receive_spent
+       RETURNING debit_spent, receive_spent`,
+      [grantId, intervalStart, quote.debitAmount.value.toString(), quote.receiveAmount.value.toString()],
+    );
+    const spent = result.rows[0] as { debit_spent: string; receive_spent: string };
+    const debitSpent = bigintFromColumn(spent.debit_spent);
+    const receiveSpent = bigintFromColumn(spent.receive_spent);
     if (limits?.debitAmount) {
       const limit = limits.debitAmount;
       if (limit.assetCode !== quote.debitAmount.assetCode || limit.assetScale !== quote.debitAmount.assetScale) {
@@ -145,9 +155,6 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
         throw insufficientGrant('the payment exceeds the grant receiveAmount limit');
       }
     }
-    await trx('grant_spends')
-      .where({ grant_id: grantId, interval_start: intervalStart })
-      .update({ debit_spent: debitSpent.toString(), receive_spent: receiveSpent.toString() });
     return {
       debit: { ...quote.debitAmount, value: debitSpent },
       receive: { ...quote.receiveAmount, value: receiveSpent },
@@ -169,67 +176,71 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
       ) {
         throw invalidRequest('metadata must be an object');
       }
-      const result = await knex.transaction(async (trx) => {
-        const quote = await deps.quotes.get(input.quoteId, trx);
-        if (!quote || quote.walletAddressId !== walletAddress.id) {
-          throw new OpenPaymentsError(400, 'invalid_quote', 'no such quote for this wallet address');
-        }
-        // A quote pays once: the lock makes a second concurrent use wait, then see the first payment. Two statements
-        // on purpose: only a statement started after the lock is granted sees a payment committed meanwhile.
-        await trx('quotes').where('id', quote.id).forUpdate().first('id');
-        if (await trx('outgoing_payments').where('quote_id', quote.id).first('id')) {
-          throw new OpenPaymentsError(400, 'invalid_quote', 'the quote has already been used');
-        }
-        const now = new Date();
-        if (quote.expiresAt.getTime() <= now.getTime()) {
-          throw new OpenPaymentsError(400, 'invalid_quote', 'the quote has expired');
-        }
-        if (input.grant?.limits?.receiver && input.grant.limits.receiver !== quote.receiver) {
-          throw insufficientGrant('the grant only allows paying another receiver');
-        }
-        const grantSpent = input.grant ? await spendGrant(trx, input.grant.id, input.grant.limits, quote, now) : {};
-        const id = sortableId();
-        const ledgerAccountId = await deps.ledger.createPaymentAccount(trx, {
-          assetId: walletAddress.assetId,
-          outgoingPaymentId: id,
-        });
-        if (deps.funding === 'ledger') {
-          try {
-            await deps.ledger.fundFromWalletAddress(trx, {
-              walletAddressId: walletAddress.id,
-              assetId: walletAddress.assetId,
-              paymentAccountId: ledgerAccountId,
-              amount: quote.debitAmount.value,
-              transferId: id,
-            });
-          } catch (error) {
-            if (error instanceof InsufficientFundsError) {
-              throw new OpenPaymentsError(
-                403,
-                'insufficient_funds',
-                'the wallet address balance cannot fund this payment',
-              );
-            }
-            throw error;
+      const result = await knex
+        .transaction(async (trx) => {
+          const found = await deps.quotes.getWithUse(input.quoteId, trx);
+          if (!found || found.quote.walletAddressId !== walletAddress.id) {
+            throw new OpenPaymentsError(400, 'invalid_quote', 'no such quote for this wallet address');
           }
-        }
-        const [row] = (await trx('outgoing_payments')
-          .insert({
-            id,
-            wallet_address_id: walletAddress.id,
-            client: input.client ?? null,
-            grant_id: input.grant?.id ?? null,
-            quote_id: quote.id,
-            state: deps.funding === 'ledger' ? 'SENDING' : 'FUNDING',
-            ledger_account_id: ledgerAccountId,
-            metadata: input.metadata === undefined ? null : JSON.stringify(input.metadata),
-            next_attempt_at: now,
-          })
-          .returning('*')) as PaymentRow[];
-        const payment = paymentWithQuote(row, quote);
-        await recordWebhookEvent(trx, 'outgoing_payment.created', outgoingPaymentEventData(payment));
-        return { payment, grantSpent };
-      });
+          // A quote pays once. A use committed earlier is seen here; a concurrent one is caught by the unique index on
+          // outgoing_payments.quote_id when the payment row is inserted (it waits there for the first to commit), and
+          // the whole transaction, money and grant totals included, rolls back.
+          if (found.used) throw quoteUsed();
+          const { quote } = found;
+          const now = new Date();
+          if (quote.expiresAt.getTime() <= now.getTime()) {
+            throw new OpenPaymentsError(400, 'invalid_quote', 'the quote has expired');
+          }
+          if (input.grant?.limits?.receiver && input.grant.limits.receiver !== quote.receiver) {
+            throw insufficientGrant('the grant only allows paying another receiver');
+          }
+          const grantSpent = input.grant ? await spendGrant(trx, input.grant.id, input.grant.limits, quote, now) : {};
+          const id = sortableId();
+          const ledgerAccountId = await deps.ledger.createPaymentAccount(trx, {
+            assetId: walletAddress.assetId,
+            outgoingPaymentId: id,
+          });
+          if (deps.funding === 'ledger') {
+            try {
+              await deps.ledger.fundFromWalletAddress(trx, {
+                walletAddressId: walletAddress.id,
+                assetId: walletAddress.assetId,
+                paymentAccountId: ledgerAccountId,
+                amount: quote.debitAmount.value,
+                transferId: id,
+              });
+            } catch (error) {
+              if (error instanceof InsufficientFundsError) {
+                throw new OpenPaymentsError(
+                  403,
+                  'insufficient_funds',
+                  'the wallet address balance cannot fund this payment',
+                );
+              }
+              throw error;
+            }
+          }
+          const [row] = (await trx('outgoing_payments')
+            .insert({
+              id,
+              wallet_address_id: walletAddress.id,
+              client: input.client ?? null,
+              grant_id: input.grant?.id ?? null,
+              quote_id: quote.id,
+              state: deps.funding === 'ledger' ? 'SENDING' : 'FUNDING',
+              ledger_account_id: ledgerAccountId,
+              metadata: input.metadata === undefined ? null : JSON.stringify(input.metadata),
+              next_attempt_at: now,
+            })
+            .returning('*')) as PaymentRow[];
+          const payment = paymentWithQuote(row, quote);
+          await recordWebhookEvent(trx, 'outgoing_payment.created', outgoingPaymentEventData(payment));
+          return { payment, grantSpent };
+        })
+        .catch((error: unknown) => {
+          if (isUniqueViolation(error, 'outgoing_payments_quote_id_unique')) throw quoteUsed();
+          throw error;
+        });
       if (result.payment.state === 'SENDING') deps.onReadyToSend?.();
       return result;
     },

@@ -1,7 +1,7 @@
 // Executes outgoing payments with the embedded STREAM sender over the connector.
 //
-// Claiming: a short transaction picks due payments with FOR UPDATE SKIP LOCKED and writes a lease (owner + expiry);
-// the row lock ends with that transaction, and the lease alone keeps other workers off while money moves, so no row
+// Claiming: one statement picks due payments with FOR UPDATE SKIP LOCKED and writes a lease (owner + expiry);
+// the row lock ends with that statement, and the lease alone keeps other workers off while money moves, so no row
 // lock is ever held across network I/O. A worker that dies leaves its lease to run out; another then resumes.
 //
 // Never sending twice: what left the payment's ledger account is durable before any Fulfill counts, so on resume the
@@ -69,27 +69,21 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
   let claimAgain = false;
 
   async function claim(limit: number): Promise<string[]> {
-    return knex.transaction(async (trx) => {
-      const ids = (await trx('outgoing_payments')
-        .where('state', 'SENDING')
-        .where('next_attempt_at', '<=', trx.fn.now())
-        .where((query) => query.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', trx.fn.now()))
-        .orderBy('next_attempt_at')
-        .limit(limit)
-        .forUpdate()
-        .skipLocked()
-        .pluck('id')) as string[];
-      if (ids.length === 0) return [];
-      await trx('outgoing_payments')
-        .whereIn('id', ids)
-        .update({
-          lease_owner: owner,
-          lease_expires_at: trx.raw(`now() + interval '${leaseMs} milliseconds'`),
-          attempts: trx.raw('attempts + 1'),
-          updated_at: trx.fn.now(),
-        });
-      return ids;
-    });
+    // One statement, so the row locks last only as long as it runs; the lease it writes is what keeps others off.
+    const result = await knex.raw(
+      `UPDATE outgoing_payments
+          SET lease_owner = ?, lease_expires_at = now() + ?::bigint * interval '1 millisecond',
+              attempts = attempts + 1, updated_at = now()
+        WHERE id IN (SELECT id FROM outgoing_payments
+                      WHERE state = 'SENDING' AND next_attempt_at <= now()
+                        AND (lease_expires_at IS NULL OR lease_expires_at < now())
+                      ORDER BY next_attempt_at
+                      LIMIT ?
+                        FOR UPDATE SKIP LOCKED)
+       RETURNING id`,
+      [owner, leaseMs, limit],
+    );
+    return (result.rows as { id: string }[]).map((row) => row.id);
   }
 
   /**
@@ -103,10 +97,11 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
     delivered: bigint = payment.deliveredAmount,
   ): Promise<void> {
     await knex.transaction(async (trx) => {
-      const held = await trx('outgoing_payments')
-        .where({ id: payment.id, lease_owner: owner, state: 'SENDING' })
-        .forUpdate()
-        .first('id');
+      const held = (await trx('outgoing_payments')
+        .join('wallet_addresses', 'wallet_addresses.id', 'outgoing_payments.wallet_address_id')
+        .where({ 'outgoing_payments.id': payment.id, lease_owner: owner, state: 'SENDING' })
+        .forUpdate('outgoing_payments')
+        .first('wallet_addresses.asset_id')) as { asset_id: string } | undefined;
       if (!held) return;
       const debit = payment.quote.debitAmount.value;
       const balance = await deps.ledger.balance(payment.ledgerAccountId as string, trx);
@@ -115,7 +110,7 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
       if (refund > 0n && deps.funding === 'ledger') {
         await deps.ledger.refundToWalletAddress(trx, {
           walletAddressId: payment.walletAddressId,
-          assetId: await walletAssetId(trx, payment.walletAddressId),
+          assetId: held.asset_id,
           paymentAccountId: payment.ledgerAccountId as string,
           amount: refund,
           transferId: randomUUID(),
@@ -149,11 +144,6 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
         outgoingPaymentEventData(finished),
       );
     });
-  }
-
-  async function walletAssetId(db: Knex | Knex.Transaction, walletAddressId: string): Promise<string> {
-    const row = await db('wallet_addresses').where('id', walletAddressId).first('asset_id');
-    return row.asset_id as string;
   }
 
   async function retryLater(payment: OutgoingPayment, error: unknown): Promise<void> {

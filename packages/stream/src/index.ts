@@ -16,7 +16,7 @@ export {
 } from './crypto';
 export { RECEIPT_VERSION, RECEIPT_LENGTH, createReceipt, decodeReceipt, verifyReceipt } from './receipt';
 export type { Receipt, ReceiptParams } from './receipt';
-export { createStreamReceiver, ReceiverDeclineError } from './receiver';
+export { createStreamReceiver, ReceiveLimitError, ReceiverDeclineError } from './receiver';
 export type {
   StreamReceiver,
   StreamReceiverOptions,

@@ -140,6 +140,8 @@ export interface ReceiverHooks {
    * pass it, so `onMoney` must enforce the limit atomically where money is credited.
    */
   remainingAmount?(connection: IncomingConnection): Awaitable<bigint | ReceiveLimit | undefined>;
+  // An application that enforces its limit where it credits may leave remainingAmount out and throw ReceiveLimitError
+  // from onMoney instead: the sender gets the same answer, and a packet that fits costs no separate read.
   /**
    * Called exactly once for every packet with a non-zero amount that the receiver is about to fulfill, after every
    * STREAM check passed. Credit the money here. Throwing or rejecting makes the receiver reject the packet instead
@@ -161,6 +163,16 @@ export interface ReceiverHooks {
 }
 
 /** Thrown from a hook to choose how the packet is declined. Any other error declines with F99 + ConnectionClose. */
+/** Thrown by onMoney: the packet is above what the connection may still receive. Answered like remainingAmount's limit. */
+export class ReceiveLimitError extends Error {
+  readonly code = 'RECEIVE_LIMIT';
+
+  constructor(readonly limit: ReceiveLimit) {
+    super(`the packet exceeds what may still be received (${limit.remaining})`);
+    this.name = 'ReceiveLimitError';
+  }
+}
+
 export class ReceiverDeclineError extends Error {
   readonly code = 'RECEIVER_DECLINED';
   /** Temporary: T00 so the sender backs off and retries. Otherwise F99 with a ConnectionClose frame. */
@@ -417,20 +429,8 @@ export function createStreamReceiver(options: StreamReceiverOptions): StreamRece
         return decline(error);
       }
       if (limit !== undefined) {
-        const { remaining, totalReceived = 0n } = typeof limit === 'bigint' ? { remaining: limit } : limit;
-        if (prepare.amount > remaining) {
-          const receiveMax = min(totalReceived + (remaining > 0n ? remaining : 0n), MAX_UINT64);
-          const streamIds = moneyFrames.length > 0 ? unique(moneyFrames.map((frame) => frame.streamId)) : [1n];
-          for (const streamId of streamIds) {
-            replyFrames.push({
-              type: FrameType.StreamMaxMoney,
-              streamId,
-              receiveMax,
-              totalReceived: min(totalReceived, MAX_UINT64),
-            });
-          }
-          return rejectWithReply();
-        }
+        const receiveLimit = typeof limit === 'bigint' ? { remaining: limit } : limit;
+        if (prepare.amount > receiveLimit.remaining) return exceeds(receiveLimit);
       }
     }
 
@@ -451,7 +451,23 @@ export function createStreamReceiver(options: StreamReceiverOptions): StreamRece
     }
     return fulfill();
 
+    /** F99 with StreamMaxMoney frames: the sender learns how much more it may send. */
+    function exceeds({ remaining, totalReceived = 0n }: ReceiveLimit): IlpReject {
+      const receiveMax = min(totalReceived + (remaining > 0n ? remaining : 0n), MAX_UINT64);
+      const streamIds = moneyFrames.length > 0 ? unique(moneyFrames.map((frame) => frame.streamId)) : [1n];
+      for (const streamId of streamIds) {
+        replyFrames.push({
+          type: FrameType.StreamMaxMoney,
+          streamId,
+          receiveMax,
+          totalReceived: min(totalReceived, MAX_UINT64),
+        });
+      }
+      return rejectWithReply();
+    }
+
     function decline(error: unknown): IlpReject {
+      if (error instanceof ReceiveLimitError) return exceeds(error.limit);
       if (error instanceof ReceiverDeclineError && error.temporary) {
         // The sender will resend the packet (close included), so nothing is acknowledged yet.
         closeCode = undefined;

@@ -3,6 +3,7 @@ import {
   conditionFor,
   createStreamReceiver,
   FrameType,
+  ReceiveLimitError,
   ReceiverDeclineError,
   StreamErrorCode,
   verifyReceipt,
@@ -297,6 +298,21 @@ describe('stateless receiver: decision procedure (PROTOCOLS.md §4.6)', () => {
     });
     expect(isFulfill(exact)).toBe(true);
     expect(onMoney).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers a ReceiveLimitError from onMoney like a remaining amount: F99 with StreamMaxMoney', async () => {
+    const credentials = receiver.generateCredentials();
+    const reply = asReject(
+      await receiver.handlePrepare(makePrepare(credentials, { amount: 60n, frames: [money(5n)] }), {
+        onMoney: () => {
+          throw new ReceiveLimitError({ remaining: 50n, totalReceived: 450n });
+        },
+      }),
+    );
+    expect(reply.code).toBe('F99');
+    expect(openReply(credentials, reply).frames).toEqual([
+      { type: FrameType.StreamMaxMoney, streamId: 5n, receiveMax: 500n, totalReceived: 450n },
+    ]);
   });
 
   it('issues a receipt on each Fulfill when the credentials have receipt setup', async () => {

@@ -53,6 +53,8 @@ export class IncomingPaymentCreditError extends Error {
   constructor(
     readonly code: 'unknown_incoming_payment' | 'not_receiving' | 'exceeds_incoming_amount',
     message: string,
+    /** The payment as it is now, when it exists: what it received and may still receive. */
+    readonly payment?: IncomingPayment,
   ) {
     super(message);
     this.name = 'IncomingPaymentCreditError';
@@ -226,9 +228,9 @@ export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
         const payment = await getIn(trx, id);
         if (!payment) throw new IncomingPaymentCreditError('unknown_incoming_payment', `no incoming payment ${id}`);
         if (payment.state === 'completed' || payment.state === 'expired') {
-          throw new IncomingPaymentCreditError('not_receiving', `incoming payment is ${payment.state}`);
+          throw new IncomingPaymentCreditError('not_receiving', `incoming payment is ${payment.state}`, payment);
         }
-        throw new IncomingPaymentCreditError('exceeds_incoming_amount', 'amount would exceed incomingAmount');
+        throw new IncomingPaymentCreditError('exceeds_incoming_amount', 'amount would exceed incomingAmount', payment);
       }
       const payment = toPayment(result.rows[0] as IncomingPaymentRow);
       if (payment.state === 'completed') {

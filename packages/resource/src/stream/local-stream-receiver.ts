@@ -3,8 +3,19 @@
 // per fulfilled packet, never above incomingAmount; the connector credits the wallet address's ledger account when
 // the Fulfill commits.
 import type { Knex } from 'knex';
-import { ReceiverDeclineError, type IlpPrepare, type IlpReply, type ReceiverHooks } from '@sluice/stream';
-import { IncomingPaymentCreditError, type IncomingPaymentService } from '../incoming-payments/incoming-payment-service';
+import {
+  ReceiveLimitError,
+  ReceiverDeclineError,
+  type IlpPrepare,
+  type IlpReply,
+  type ReceiveLimit,
+  type ReceiverHooks,
+} from '@sluice/stream';
+import {
+  IncomingPaymentCreditError,
+  type IncomingPayment,
+  type IncomingPaymentService,
+} from '../incoming-payments/incoming-payment-service';
 import type { WalletAddressService } from '../wallet-addresses/wallet-address-service';
 import { decodeConnectionTag, type WalletAddressReceivers } from './wallet-address-receivers';
 
@@ -24,19 +35,9 @@ function unreachable(ilpAddress: string): IlpReply {
 export function createLocalStreamReceiver(deps: LocalStreamReceiverDeps) {
   const prefix = `${deps.ilpAddress}.`;
 
+  // No remainingAmount hook: the credit enforces incomingAmount in its own statement, and only a packet it refuses
+  // costs a read (to tell the sender how much more it may send).
   const hooks: ReceiverHooks = {
-    async remainingAmount(connection) {
-      const target = decodeConnectionTag(connection.connectionTag);
-      if (target?.kind !== 'incoming-payment') return undefined;
-      const payment = await deps.incomingPayments.get(target.incomingPaymentId);
-      if (!payment) return { remaining: 0n };
-      if (payment.state !== 'pending' && payment.state !== 'processing') {
-        return { remaining: 0n, totalReceived: payment.receivedAmount.value };
-      }
-      const remaining = deps.incomingPayments.remaining(payment);
-      return remaining === undefined ? undefined : { remaining, totalReceived: payment.receivedAmount.value };
-    },
-
     async onMoney(money) {
       const target = decodeConnectionTag(money.connectionTag);
       if (!target) throw new ReceiverDeclineError('unknown connection');
@@ -61,12 +62,19 @@ export function createLocalStreamReceiver(deps: LocalStreamReceiverDeps) {
         );
         return { totalReceived: payment.receivedAmount.value };
       } catch (error) {
-        if (error instanceof IncomingPaymentCreditError) throw new ReceiverDeclineError(error.message);
+        if (error instanceof IncomingPaymentCreditError) throw new ReceiveLimitError(receiveLimitOf(error.payment));
         // Anything else (e.g. the database is unreachable) is temporary: the sender backs off and retries.
         throw new ReceiverDeclineError('the payment could not be credited now', { temporary: true });
       }
     },
   };
+
+  function receiveLimitOf(payment: IncomingPayment | undefined): ReceiveLimit {
+    if (!payment) return { remaining: 0n };
+    const totalReceived = payment.receivedAmount.value;
+    if (payment.state !== 'pending' && payment.state !== 'processing') return { remaining: 0n, totalReceived };
+    return { remaining: deps.incomingPayments.remaining(payment) ?? 0n, totalReceived };
+  }
 
   return {
     async handlePrepare(prepare: IlpPrepare): Promise<IlpReply> {

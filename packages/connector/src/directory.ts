@@ -52,12 +52,20 @@ export interface DirectoryDeps {
 // Unknown tokens are remembered briefly so that a flood of bad credentials does not become a flood of queries.
 const UNKNOWN_TOKEN_TTL_MS = 1000;
 const MAX_UNKNOWN_TOKENS = 10_000;
+/** What never changes about a ledger account, kept once read. */
+interface CachedAccount {
+  id: string;
+  kind: LedgerAccountKind;
+  assetId: string;
+}
+
 const MAX_CACHED_ACCOUNTS = 100_000;
 
 export function createDirectory(deps: DirectoryDeps): Directory {
   const { knex, peerService } = deps;
   const assets = new Map<string, Promise<AssetInfo | undefined>>();
-  const accounts = new Map<string, { id: string; kind: LedgerAccountKind; assetId: string }>();
+  const accounts = new Map<string, CachedAccount>();
+  const accountsLoading = new Map<string, Promise<CachedAccount | undefined>>();
   let peersById = new Map<string, PeerInfo>();
   let peerIdByTokenHash = new Map<string, string>();
   const unknownTokens = new Map<string, number>();
@@ -138,6 +146,17 @@ export function createDirectory(deps: DirectoryDeps): Directory {
     return next;
   }
 
+  async function loadAccount(accountId: string): Promise<CachedAccount | undefined> {
+    const row = (await knex('ledger_accounts').select('id', 'kind', 'asset_id').where({ id: accountId }).first()) as
+      { id: string; kind: LedgerAccountKind; asset_id: string } | undefined;
+    if (!row) return undefined;
+    const account = { id: row.id, kind: row.kind, assetId: row.asset_id };
+    // One entry per incoming payment ever paid would grow without end; starting over is cheap.
+    if (accounts.size >= MAX_CACHED_ACCOUNTS) accounts.clear();
+    accounts.set(accountId, account);
+    return account;
+  }
+
   return {
     getAsset,
     refresh,
@@ -152,15 +171,14 @@ export function createDirectory(deps: DirectoryDeps): Directory {
       let account = accounts.get(accountId);
       if (!account) {
         if (!isUuid(accountId)) return undefined;
-        const row = (await knex('ledger_accounts')
-          .select('id', 'kind', 'asset_id')
-          .where({ id: accountId })
-          .first()) as { id: string; kind: LedgerAccountKind; asset_id: string } | undefined;
-        if (!row) return undefined;
-        account = { id: row.id, kind: row.kind, assetId: row.asset_id };
-        // One entry per incoming payment ever paid would grow without end; starting over is cheap.
-        if (accounts.size >= MAX_CACHED_ACCOUNTS) accounts.clear();
-        accounts.set(accountId, account);
+        // The first packets of a payment ask for its new account all at once: one query answers them all.
+        let loading = accountsLoading.get(accountId);
+        if (!loading) {
+          loading = loadAccount(accountId).finally(() => accountsLoading.delete(accountId));
+          accountsLoading.set(accountId, loading);
+        }
+        account = await loading;
+        if (!account) return undefined;
       }
       const asset = await getAsset(account.assetId);
       if (!asset) return undefined;

@@ -297,6 +297,31 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
       });
     },
 
+    /**
+     * Takes up to `limit` payments that are due to be sent and not leased by anyone, leasing them to `owner` for
+     * `leaseMs`: one statement, so its row locks (FOR UPDATE SKIP LOCKED) last only as long as it runs, and the lease
+     * it writes is what keeps other workers off. Returns the claimed payments as they are now.
+     */
+    async claimDue(owner: string, leaseMs: number, limit: number): Promise<OutgoingPayment[]> {
+      const result = await knex.raw(
+        `UPDATE outgoing_payments
+            SET lease_owner = ?, lease_expires_at = now() + ?::bigint * interval '1 millisecond',
+                attempts = attempts + 1, updated_at = now()
+          WHERE id IN (SELECT id FROM outgoing_payments
+                        WHERE state = 'SENDING' AND next_attempt_at <= now()
+                          AND (lease_expires_at IS NULL OR lease_expires_at < now())
+                        ORDER BY next_attempt_at
+                        LIMIT ?
+                          FOR UPDATE SKIP LOCKED)
+         RETURNING *`,
+        [owner, leaseMs, limit],
+      );
+      const rows = result.rows as PaymentRow[];
+      if (rows.length === 0) return [];
+      const quotes = await deps.quotes.getMany(rows.map((row) => row.quote_id));
+      return rows.map((row) => paymentWithQuote(row, quotes.get(row.quote_id) as Quote));
+    },
+
     async get(id: string, db: Knex | Knex.Transaction = knex): Promise<OutgoingPayment | undefined> {
       const row = (await db('outgoing_payments').where('id', id).first()) as PaymentRow | undefined;
       return row && toPayment(row, db);

@@ -67,24 +67,8 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
   let timer: NodeJS.Timeout | undefined;
   let claiming: Promise<void> | undefined;
   let claimAgain = false;
-
-  async function claim(limit: number): Promise<string[]> {
-    // One statement, so the row locks last only as long as it runs; the lease it writes is what keeps others off.
-    const result = await knex.raw(
-      `UPDATE outgoing_payments
-          SET lease_owner = ?, lease_expires_at = now() + ?::bigint * interval '1 millisecond',
-              attempts = attempts + 1, updated_at = now()
-        WHERE id IN (SELECT id FROM outgoing_payments
-                      WHERE state = 'SENDING' AND next_attempt_at <= now()
-                        AND (lease_expires_at IS NULL OR lease_expires_at < now())
-                      ORDER BY next_attempt_at
-                      LIMIT ?
-                        FOR UPDATE SKIP LOCKED)
-       RETURNING id`,
-      [owner, leaseMs, limit],
-    );
-    return (result.rows as { id: string }[]).map((row) => row.id);
-  }
+  /** Payments may be due that no claim took (all slots were busy). */
+  let backlog = false;
 
   /**
    * Ends the payment while this worker still holds the lease, in one transaction: what was sent is read from the
@@ -167,10 +151,9 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
     });
   }
 
-  async function execute(id: string, signal: AbortSignal): Promise<void> {
-    const payment = await deps.outgoingPayments.get(id);
-    if (!payment || payment.state !== 'SENDING' || !payment.ledgerAccountId) return;
-    const { quote } = payment;
+  async function execute(payment: OutgoingPayment, signal: AbortSignal): Promise<void> {
+    const { id, quote } = payment;
+    if (!payment.ledgerAccountId) return;
     const balance = await deps.ledger.balance(payment.ledgerAccountId);
     const debit = quote.debitAmount.value;
     // The fee stays in the payment account; anything above it is still ours to send.
@@ -263,25 +246,32 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
     do {
       claimAgain = false;
       const free = concurrency - running.size;
-      if (free <= 0 || stopped) return;
-      let ids: string[];
+      if (stopped) return;
+      if (free <= 0) {
+        backlog = true;
+        return;
+      }
+      let payments: OutgoingPayment[];
       try {
-        ids = await claim(free);
+        payments = await deps.outgoingPayments.claimDue(owner, leaseMs, free);
       } catch (error) {
         logger.warn({ err: error }, 'claiming payments failed');
         return;
       }
-      for (const id of ids) {
+      for (const payment of payments) {
         const controller = new AbortController();
-        running.set(id, controller);
-        execute(id, controller.signal)
-          .catch((error: unknown) => logger.error({ err: error, id }, 'payment execution crashed'))
+        running.set(payment.id, controller);
+        execute(payment, controller.signal)
+          .catch((error: unknown) => logger.error({ err: error, id: payment.id }, 'payment execution crashed'))
           .finally(() => {
-            running.delete(id);
-            if (!stopped) wake();
+            running.delete(payment.id);
+            // A freed slot looks for more work only when some may be waiting; otherwise wake() and the poll do.
+            if (!stopped && backlog) wake();
           });
       }
-      if (ids.length === free) claimAgain = true;
+      // Every free slot filled: more payments may be due.
+      backlog = payments.length === free;
+      if (backlog) claimAgain = true;
     } while (claimAgain && !stopped);
   }
 

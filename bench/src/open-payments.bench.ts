@@ -2,7 +2,8 @@
 // introspected and signature-checked), and whole payments (incoming payment + quote + outgoing payment + STREAM
 // settlement) per second with create-to-completed latency, on one Sluice in one currency and across two Sluice
 // instances peered over ILP over HTTP in two currencies. "Completed" is when the operator's webhook endpoint receives
-// outgoing_payment.completed, which is when a wallet operator learns of it.
+// outgoing_payment.completed, which is when a wallet operator learns of it. The paying app (official SDK) and the
+// operator each run in a worker thread, as they would run outside the server.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,7 @@ import type { BenchFigure } from './figure';
 import { createBenchDatabase } from './bench-database';
 import { startWebhookOperator, type WebhookOperator } from './webhook-operator';
 import { runSignedLoad } from './signed-load-worker';
+import { runPaymentClient, type PaymentClientJob } from './payment-client-worker';
 
 export const name = 'Open Payments (official SDK, real HTTP)';
 
@@ -108,24 +110,22 @@ async function startBenchSluice(label: string, operator: WebhookOperator, env: R
   };
 }
 
-/** Runs `onePayment` PAYMENTS times at `concurrency`, as a figure with latency percentiles. */
+/**
+ * Runs PAYMENTS whole payments at `concurrency` from the official SDK in a worker thread (the paying app), each
+ * counted complete when the operator's webhook endpoint hears of it; a figure with latency percentiles.
+ */
 async function measurePayments(
   label: string,
   concurrency: number,
   rafiki: number | undefined,
-  onePayment: () => Promise<number>,
+  operator: WebhookOperator,
+  job: Omit<PaymentClientJob, 'payments' | 'concurrency'>,
 ): Promise<BenchFigure> {
-  const latencies: number[] = [];
-  let remaining = PAYMENTS;
-  const t0 = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (remaining-- > 0) latencies.push(await onePayment());
-    }),
+  const result = await runPaymentClient({ ...job, payments: PAYMENTS, concurrency }, (paymentId) =>
+    operator.completion(paymentId),
   );
-  const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
-  latencies.sort((a, b) => a - b);
-  const perSecond = latencies.length / elapsed;
+  const latencies = [...result.latenciesMs].sort((a, b) => a - b);
+  const perSecond = latencies.length / result.seconds;
   return {
     label: `${label}, ${concurrency === 1 ? 'sequential' : `${concurrency} concurrent`}`,
     value: perSecond,
@@ -206,27 +206,22 @@ async function sameCurrency(operator: WebhookOperator): Promise<BenchFigure[]> {
     const quoteToken = await token(alice.client, as, [{ type: 'quote', actions: ['create', 'read'] }]);
     const payToken = await outgoingToken(sluice, alice.client, alice.walletAddress.url);
 
-    /** One whole payment; returns create-to-completed milliseconds (until the operator's webhook arrives). */
-    const onePayment = async (): Promise<number> => {
-      const t0 = process.hrtime.bigint();
-      const incoming = await alice.client.incomingPayment.create(
-        { url: rs, accessToken: incomingToken },
-        { walletAddress: bob.walletAddress.url, incomingAmount: { value: '123', assetCode: 'USD', assetScale: 2 } },
-      );
-      const quote = await alice.client.quote.create(
-        { url: rs, accessToken: quoteToken },
-        { walletAddress: alice.walletAddress.url, receiver: incoming.id, method: 'ilp' },
-      );
-      const outgoing = await alice.client.outgoingPayment.create(
-        { url: rs, accessToken: payToken },
-        { walletAddress: alice.walletAddress.url, quoteId: quote.id },
-      );
-      await operator.completion(outgoing.id.split('/').pop() as string);
-      return Number(process.hrtime.bigint() - t0) / 1e6;
+    const payer = {
+      walletAddressUrl: alice.walletAddress.url,
+      privateKeyPem: exportPrivateKeyPem(alice.signingKey.privateKey),
+      keyId: alice.signingKey.keyId,
+      incoming: {
+        resourceServer: rs,
+        accessToken: incomingToken,
+        walletAddress: bob.walletAddress.url,
+        amount: { value: '123', assetCode: 'USD', assetScale: 2 },
+      },
+      resourceServer: rs,
+      quoteToken,
+      outgoingToken: payToken,
     };
-
-    figures.push(await measurePayments('completed payments, same currency', 1, 4.6, onePayment));
-    figures.push(await measurePayments('completed payments, same currency', 5, 16, onePayment));
+    figures.push(await measurePayments('completed payments, same currency', 1, 4.6, operator, payer));
+    figures.push(await measurePayments('completed payments, same currency', 5, 16, operator, payer));
   } finally {
     await stop();
   }
@@ -280,26 +275,23 @@ async function crossCurrency(operator: WebhookOperator): Promise<BenchFigure[]> 
     ]);
     const payToken = await outgoingToken(a.sluice, alice.client, alice.walletAddress.url);
 
-    const onePayment = async (): Promise<number> => {
-      const t0 = process.hrtime.bigint();
-      const incoming = await alice.client.incomingPayment.create(
-        { url: b.sluice.publicUrls.openPayments, accessToken: incomingToken },
-        { walletAddress: bob.walletAddress.url, incomingAmount: { value: '123', assetCode: 'EUR', assetScale: 2 } },
-      );
-      const quote = await alice.client.quote.create(
-        { url: a.sluice.publicUrls.openPayments, accessToken: quoteToken },
-        { walletAddress: alice.walletAddress.url, receiver: incoming.id, method: 'ilp' },
-      );
-      const outgoing = await alice.client.outgoingPayment.create(
-        { url: a.sluice.publicUrls.openPayments, accessToken: payToken },
-        { walletAddress: alice.walletAddress.url, quoteId: quote.id },
-      );
-      await operator.completion(outgoing.id.split('/').pop() as string);
-      return Number(process.hrtime.bigint() - t0) / 1e6;
+    const payer = {
+      walletAddressUrl: alice.walletAddress.url,
+      privateKeyPem: exportPrivateKeyPem(alice.signingKey.privateKey),
+      keyId: alice.signingKey.keyId,
+      incoming: {
+        resourceServer: b.sluice.publicUrls.openPayments,
+        accessToken: incomingToken,
+        walletAddress: bob.walletAddress.url,
+        amount: { value: '123', assetCode: 'EUR', assetScale: 2 },
+      },
+      resourceServer: a.sluice.publicUrls.openPayments,
+      quoteToken,
+      outgoingToken: payToken,
     };
-
-    figures.push(await measurePayments('completed payments, USD → EUR across two instances', 1, undefined, onePayment));
-    figures.push(await measurePayments('completed payments, USD → EUR across two instances', 5, undefined, onePayment));
+    const label = 'completed payments, USD → EUR across two instances';
+    figures.push(await measurePayments(label, 1, undefined, operator, payer));
+    figures.push(await measurePayments(label, 5, undefined, operator, payer));
   } finally {
     await Promise.all([a.stop(), b.stop()]);
   }

@@ -1,0 +1,130 @@
+// The paying client of the payment benchmarks, in a worker thread: with the official SDK it creates the incoming
+// payment, the quote and the outgoing payment of each payment, as a third-party app does, then waits until the
+// wallet operator (the webhook endpoint, another thread) has heard that the payment completed. Its CPU time is the
+// client's, not charged to the server's event loop, as it would not be in a real deployment.
+import { createPrivateKey } from 'node:crypto';
+import { Worker, parentPort, workerData } from 'node:worker_threads';
+import { createAuthenticatedClient } from '@interledger/open-payments';
+
+export interface PaymentClientJob {
+  /** The payer's wallet address and signing key. */
+  walletAddressUrl: string;
+  privateKeyPem: string;
+  keyId: string;
+  /** Where the receiver's incoming payments are created, with a token for them. */
+  incoming: {
+    resourceServer: string;
+    accessToken: string;
+    walletAddress: string;
+    amount: { value: string; assetCode: string; assetScale: number };
+  };
+  /** The payer's resource server, with its quote and outgoing-payment tokens. */
+  resourceServer: string;
+  quoteToken: string;
+  outgoingToken: string;
+  payments: number;
+  concurrency: number;
+}
+
+export interface PaymentClientResult {
+  seconds: number;
+  /** Create-to-completed milliseconds of each payment. */
+  latenciesMs: number[];
+}
+
+type ToWorker = { kind: 'completed'; paymentId: string } | { kind: 'failed'; paymentId: string; error: string };
+type FromWorker =
+  | { kind: 'created'; paymentId: string }
+  | { kind: 'result'; result: PaymentClientResult }
+  | { kind: 'error'; error: string };
+
+/**
+ * Runs `job` in a new worker thread. `completion(paymentId)` resolves when the operator has been told the payment
+ * completed (and rejects when it failed); the worker waits for it before counting the payment as done.
+ */
+export function runPaymentClient(
+  job: PaymentClientJob,
+  completion: (paymentId: string) => Promise<void>,
+): Promise<PaymentClientResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(__filename, { workerData: job });
+    worker.on('message', (message: FromWorker) => {
+      if (message.kind === 'created') {
+        completion(message.paymentId).then(
+          () => worker.postMessage({ kind: 'completed', paymentId: message.paymentId } satisfies ToWorker),
+          (error: unknown) =>
+            worker.postMessage({
+              kind: 'failed',
+              paymentId: message.paymentId,
+              error: String(error),
+            } satisfies ToWorker),
+        );
+        return;
+      }
+      void worker.terminate();
+      if (message.kind === 'result') resolve(message.result);
+      else reject(new Error(`payment client: ${message.error}`));
+    });
+    worker.once('error', reject);
+  });
+}
+
+async function runJob(job: PaymentClientJob, port: NonNullable<typeof parentPort>): Promise<PaymentClientResult> {
+  const client = await createAuthenticatedClient({
+    walletAddressUrl: job.walletAddressUrl,
+    privateKey: createPrivateKey(job.privateKeyPem),
+    keyId: job.keyId,
+    validateResponses: false,
+  });
+  const waiting = new Map<string, { resolve(): void; reject(error: Error): void }>();
+  port.on('message', (message: ToWorker) => {
+    const waiter = waiting.get(message.paymentId);
+    waiting.delete(message.paymentId);
+    if (message.kind === 'completed') waiter?.resolve();
+    else waiter?.reject(new Error(message.error));
+  });
+
+  const onePayment = async (): Promise<number> => {
+    const t0 = process.hrtime.bigint();
+    const incoming = await client.incomingPayment.create(
+      { url: job.incoming.resourceServer, accessToken: job.incoming.accessToken },
+      { walletAddress: job.incoming.walletAddress, incomingAmount: job.incoming.amount },
+    );
+    const quote = await client.quote.create(
+      { url: job.resourceServer, accessToken: job.quoteToken },
+      { walletAddress: job.walletAddressUrl, receiver: incoming.id, method: 'ilp' },
+    );
+    const outgoing = await client.outgoingPayment.create(
+      { url: job.resourceServer, accessToken: job.outgoingToken },
+      { walletAddress: job.walletAddressUrl, quoteId: quote.id },
+    );
+    const paymentId = outgoing.id.split('/').pop() as string;
+    await new Promise<void>((resolve, reject) => {
+      waiting.set(paymentId, { resolve, reject });
+      port.postMessage({ kind: 'created', paymentId } satisfies FromWorker);
+    });
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  };
+
+  const latenciesMs: number[] = [];
+  let remaining = job.payments;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: job.concurrency }, async () => {
+      while (remaining-- > 0) latenciesMs.push(await onePayment());
+    }),
+  );
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, latenciesMs };
+}
+
+if (parentPort) {
+  const port = parentPort;
+  runJob(workerData as PaymentClientJob, port).then(
+    (result) => port.postMessage({ kind: 'result', result } satisfies FromWorker),
+    (error: unknown) =>
+      port.postMessage({
+        kind: 'error',
+        error: error instanceof Error ? error.message : String(error),
+      } satisfies FromWorker),
+  );
+}

@@ -40,6 +40,44 @@ describe('incoming payment service', () => {
     expect((await resource.incomingPayments.get(payment.id))?.createdAt).toEqual(payment.createdAt);
   });
 
+  it('writes payments created together in one statement, and a payment that cannot be written fails alone', async () => {
+    const statements: string[] = [];
+    const listener = (query: { sql: string }) => {
+      if (query.sql.includes('INSERT INTO incoming_payments')) statements.push(query.sql);
+    };
+    // A wallet address that does not exist in the database (as if deleted meanwhile): its row breaks the batch.
+    const ghost: WalletAddress = { ...alice, id: '00000000-0000-7000-8000-000000000000' };
+    db.knex.on('query', listener);
+    let results: PromiseSettledResult<unknown>[];
+    try {
+      results = await Promise.allSettled(
+        Array.from({ length: 10 }, (_, index) =>
+          resource.incomingPayments.create({
+            walletAddress: index === 4 ? ghost : alice,
+            incomingAmount: usd(String(100 + index)),
+            metadata: { index, note: 'quotes " and \\ backslashes' },
+          }),
+        ),
+      );
+    } finally {
+      db.knex.removeListener('query', listener);
+    }
+    // One statement for the ten, then each alone once it failed.
+    expect(statements.length).toBe(11);
+    expect(results.map((result) => result.status)).toEqual(
+      Array.from({ length: 10 }, (_, index) => (index === 4 ? 'rejected' : 'fulfilled')),
+    );
+    for (const [index, result] of results.entries()) {
+      if (result.status !== 'fulfilled') continue;
+      const payment = result.value as { id: string; createdAt: Date };
+      const stored = await resource.incomingPayments.get(payment.id);
+      expect(stored).toMatchObject({ incomingAmount: { value: BigInt(100 + index) }, createdAt: payment.createdAt });
+      expect(stored?.metadata).toEqual({ index, note: 'quotes " and \\ backslashes' });
+      const event = await db.knex('webhook_events').whereRaw(`data->>'id' = ?`, [payment.id]).first();
+      expect(event.data).toMatchObject({ metadata: { index }, createdAt: payment.createdAt.toISOString() });
+    }
+  });
+
   it.each([
     [{ incomingAmount: usd('0') }, /greater than zero/],
     [{ incomingAmount: usd('-5') }, /unsigned 64-bit/],

@@ -5,6 +5,7 @@ import { amountToJson, bigintFromColumn, parseAmount, type Amount } from '../amo
 import { invalidRequest, OpenPaymentsError } from '../open-payments-error';
 import { paginate, type Page, type PageRequest } from '../pagination';
 import { recordWebhookEvent } from '../webhooks/webhook-events';
+import { createWriteBatcher } from '../write-batcher';
 import type { WalletAddress } from '../wallet-addresses/wallet-address-service';
 
 export type IncomingPaymentState = 'pending' | 'processing' | 'completed' | 'expired';
@@ -44,6 +45,19 @@ export interface IncomingPaymentServiceDeps {
 }
 
 const THIRTY_DAYS_MS = 30 * 24 * 60 * 60 * 1000;
+
+interface NewIncomingPaymentRow {
+  id: string;
+  walletAddressId: string;
+  client: string | null;
+  incomingAmount: string | null;
+  expiresAt: Date;
+  /** JSON text. */
+  metadata: string | null;
+  eventId: string;
+  /** The event's data without its timestamps (JSON text); the statement adds the database's. */
+  eventData: string;
+}
 
 /** A timestamptz column as the ISO 8601 text JavaScript's toISOString() writes (UTC, milliseconds, Z). */
 const ISO_TIMESTAMP = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -92,6 +106,46 @@ export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
     };
   };
 
+  // One statement writes each payment and its incoming_payment.created event: atomic without a transaction. Creation
+  // is the hottest write of the resource server, so payments created together share the statement (and its commit).
+  // Timestamps are the database's. Unlike other events this one sends no NOTIFY (every NOTIFY serialises commits on
+  // PostgreSQL's notification queue lock): delivery's next poll picks it up.
+  const insertCreated = createWriteBatcher(async (rows: NewIncomingPaymentRow[]): Promise<Date[]> => {
+    const column = <K extends keyof NewIncomingPaymentRow>(key: K): Knex.Value =>
+      rows.map((row) => row[key]) as Knex.Value;
+    const result = await knex.raw(
+      `WITH input AS (
+         SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::numeric[], ?::timestamptz[], ?::jsonb[], ?::uuid[], ?::jsonb[])
+           AS v(id, wallet_address_id, client, incoming_amount, expires_at, metadata, event_id, event_data)
+       ), payment AS (
+         INSERT INTO incoming_payments (id, wallet_address_id, client, incoming_amount, expires_at, metadata)
+         SELECT id, wallet_address_id, client, incoming_amount, expires_at, metadata FROM input
+         RETURNING id, created_at
+       ), event AS (
+         INSERT INTO webhook_events (id, type, data, created_at)
+         SELECT input.event_id, 'incoming_payment.created',
+                input.event_data || jsonb_build_object('createdAt', ${ISO_TIMESTAMP}, 'updatedAt', ${ISO_TIMESTAMP}),
+                payment.created_at
+           FROM payment JOIN input ON input.id = payment.id
+       )
+       SELECT id, created_at FROM payment`,
+      [
+        column('id'),
+        column('walletAddressId'),
+        column('client'),
+        column('incomingAmount'),
+        column('expiresAt'),
+        column('metadata'),
+        column('eventId'),
+        column('eventData'),
+      ],
+    );
+    const createdAt = new Map(
+      (result.rows as { id: string; created_at: Date }[]).map((row) => [row.id, row.created_at]),
+    );
+    return rows.map((row) => createdAt.get(row.id) as Date);
+  });
+
   const getIn = async (db: Knex | Knex.Transaction, id: string) => {
     const row = (await select(db).where('incoming_payments.id', id).first()) as IncomingPaymentRow | undefined;
     return row && toPayment(row);
@@ -128,10 +182,6 @@ export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
       ) {
         throw invalidRequest('metadata must be an object');
       }
-      // One statement writes the payment and its incoming_payment.created event: atomic without a transaction, and
-      // one round trip (creation is the hottest write path of the resource server). Timestamps are the database's,
-      // to the microsecond, so that pages keep creation order. Unlike other events this one sends no NOTIFY (every
-      // NOTIFY serialises commits on PostgreSQL's notification queue lock): delivery's next poll picks it up.
       const payment: IncomingPayment = {
         id: sortableId(),
         walletAddressId: walletAddress.id,
@@ -145,31 +195,17 @@ export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
         updatedAt: new Date(0),
       };
       const { createdAt: _created, updatedAt: _updated, ...eventWithoutTimes } = incomingPaymentEventData(payment);
-      const result = await knex.raw(
-        `WITH payment AS (
-           INSERT INTO incoming_payments (id, wallet_address_id, client, incoming_amount, expires_at, metadata)
-           VALUES (?, ?, ?, ?::numeric, ?, ?::jsonb)
-           RETURNING created_at
-         ), event AS (
-           INSERT INTO webhook_events (id, type, data, created_at)
-           SELECT ?, 'incoming_payment.created',
-                  ?::jsonb || jsonb_build_object('createdAt', ${ISO_TIMESTAMP}, 'updatedAt', ${ISO_TIMESTAMP}),
-                  created_at
-             FROM payment
-         )
-         SELECT created_at FROM payment`,
-        [
-          payment.id,
-          walletAddress.id,
-          input.client ?? null,
-          incomingAmount?.value.toString() ?? null,
-          expiresAt,
-          input.metadata === undefined ? null : JSON.stringify(input.metadata),
-          randomUUID(),
-          JSON.stringify(eventWithoutTimes),
-        ],
-      );
-      payment.createdAt = payment.updatedAt = result.rows[0].created_at as Date;
+      const createdAt = await insertCreated({
+        id: payment.id,
+        walletAddressId: walletAddress.id,
+        client: input.client ?? null,
+        incomingAmount: incomingAmount?.value.toString() ?? null,
+        expiresAt,
+        metadata: input.metadata === undefined ? null : JSON.stringify(input.metadata),
+        eventId: randomUUID(),
+        eventData: JSON.stringify(eventWithoutTimes),
+      });
+      payment.createdAt = payment.updatedAt = createdAt;
       return payment;
     },
 

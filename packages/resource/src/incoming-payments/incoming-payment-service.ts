@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import { amountToJson, bigintFromColumn, parseAmount, type Amount } from '../amount';
 import { invalidRequest, OpenPaymentsError } from '../open-payments-error';
 import { paginate, type Page, type PageRequest } from '../pagination';
-import { recordWebhookEvent } from '../webhooks/webhook-events';
+import { isoTimestampSql, recordWebhookEvent } from '../webhooks/webhook-events';
 import { createWriteBatcher } from '../write-batcher';
 import type { WalletAddress } from '../wallet-addresses/wallet-address-service';
 
@@ -59,8 +59,7 @@ interface NewIncomingPaymentRow {
   eventData: string;
 }
 
-/** A timestamptz column as the ISO 8601 text JavaScript's toISOString() writes (UTC, milliseconds, Z). */
-const ISO_TIMESTAMP = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const ISO_TIMESTAMP = isoTimestampSql('payment.created_at');
 
 /** Why a credit was refused: the STREAM receiver turns these into rejects the sender understands. */
 export class IncomingPaymentCreditError extends Error {

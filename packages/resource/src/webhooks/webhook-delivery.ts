@@ -25,6 +25,9 @@ export function signWebhook(body: unknown, secret: string, timestampSeconds = Ma
   return `t=${timestampSeconds}, v1=${digest}`;
 }
 
+/** Events claimed (and posted concurrently) at a time. */
+const CLAIM_LIMIT = 20;
+
 interface EventRow {
   id: string;
   type: string;
@@ -53,9 +56,9 @@ export function createWebhookDelivery(deps: WebhookDeliveryDeps) {
       `UPDATE webhook_events SET next_attempt_at = now() + make_interval(secs => ?)
         WHERE id IN (SELECT id FROM webhook_events
                       WHERE delivered_at IS NULL AND next_attempt_at IS NOT NULL AND next_attempt_at <= now()
-                      ORDER BY next_attempt_at LIMIT 20 FOR UPDATE SKIP LOCKED)
+                      ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED)
         RETURNING id, type, data, attempts`,
-      [(timeoutMs * 2) / 1000],
+      [(timeoutMs * 2) / 1000, CLAIM_LIMIT],
     );
     return result.rows as EventRow[];
   }
@@ -121,8 +124,9 @@ export function createWebhookDelivery(deps: WebhookDeliveryDeps) {
       });
       if (events.length > 0) {
         await deliver(events).catch((error: unknown) => logger.error({ err: error }, 'webhook delivery'));
-        again = true;
       }
+      // A full claim may have left more behind; otherwise only a wake() meanwhile (new events) asks again.
+      if (events.length === CLAIM_LIMIT) again = true;
     } while (again && !stopped);
   }
 

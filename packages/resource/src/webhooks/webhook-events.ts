@@ -37,3 +37,11 @@ export async function recordWebhookEvent(
   );
   return id;
 }
+
+/**
+ * SQL for a timestamptz column as the ISO 8601 text JavaScript's toISOString() writes (UTC, milliseconds, Z): for
+ * events written in the statement that creates their row, whose timestamps only the database knows.
+ */
+export function isoTimestampSql(column: string): string {
+  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}

@@ -131,10 +131,22 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
   const ledger = createLedger({ knex });
   const dir: Directory = createDirectory({ knex, logger, peerService });
 
-  // Routing: peers' static addresses and local receivers, rebuilt whenever either changes.
+  // Routing: peers' static addresses and local receivers, rebuilt on the first lookup after either changed (a server
+  // starting with many wallet addresses registers them one by one; rebuilding on each would be quadratic).
   const localReceivers = new Map<string, RouteTarget>();
   let routes = new RoutingTable<RouteTarget>();
-  const rebuildRoutes = () => {
+  let routesStale = true;
+  const routesChanged = () => {
+    routesStale = true;
+  };
+  const currentRoutes = (): RoutingTable<RouteTarget> => {
+    if (routesStale) {
+      routesStale = false;
+      routes = buildRoutes();
+    }
+    return routes;
+  };
+  const buildRoutes = (): RoutingTable<RouteTarget> => {
     const table = new RoutingTable<RouteTarget>();
     for (const peer of dir.peers()) {
       const existing = table.lookup(peer.staticIlpAddress);
@@ -146,9 +158,9 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
     }
     // A local receiver under our own address wins over a peer that happens to claim the same prefix.
     for (const [prefix, target] of localReceivers) table.set(prefix, target);
-    routes = table;
+    return table;
   };
-  dir.onPeersChanged(rebuildRoutes);
+  dir.onPeersChanged(routesChanged);
 
   const packetLedger: PacketLedger = createPacketLedger({ knex, logger, ...deps.packetLedger });
   const peerClient = deps.peerSender
@@ -168,7 +180,7 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
     ...(rateLimit
       ? [createRateLimitMiddleware({ ratePerSecond: rateLimit.packetsPerSecond, burst: rateLimit.burst })]
       : []),
-    createRouteMiddleware({ ilpAddress, routes: () => routes }),
+    createRouteMiddleware({ ilpAddress, routes: currentRoutes }),
     createExchangeMiddleware({ ratesProvider: deps.ratesProvider ?? createStaticRatesProvider(), spread }),
     createOutgoingExpiryMiddleware({ minMessageWindowMs, maxHoldTimeMs }),
     createBalanceMiddleware({ packetLedger, logger }),
@@ -246,11 +258,11 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
         },
       };
       localReceivers.set(address, target);
-      rebuildRoutes();
+      routesChanged();
       return () => {
         if (localReceivers.get(address) === target) {
           localReceivers.delete(address);
-          rebuildRoutes();
+          routesChanged();
         }
       };
     },

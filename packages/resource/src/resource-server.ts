@@ -168,9 +168,10 @@ export function createResourceServer(deps: ResourceServerDeps) {
       })
     : undefined;
 
+  const validation = openApiRequestValidation();
   const routes: Koa.Middleware[] = [
     openPaymentsErrors(logger),
-    openApiRequestValidation(),
+    validation,
     incomingPaymentRoutes({ ...access, incomingPayments, walletAddresses, receivers }),
     ...(quotes ? [quoteRoutes({ ...access, quotes, walletAddresses })] : []),
     ...(outgoingPayments && quotes
@@ -202,6 +203,8 @@ export function createResourceServer(deps: ResourceServerDeps) {
     outgoingPayments,
     localStreamReceiver,
     worker,
+    /** Loads what the routes need before the first request (the OpenAPI document); rejects when it cannot. */
+    ready: () => validation.ready(),
     /** Starts the background work: payment execution, incoming payment expiry, webhook delivery. */
     start(): void {
       worker?.start();

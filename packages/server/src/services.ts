@@ -139,6 +139,7 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
       await localReceivers.start();
       stops.push(() => localReceivers.stop());
       if (selected.has('resource')) {
+        await resource.ready();
         routes['open-payments'] = resource.routes;
         resource.start();
         const started = resource;

@@ -31,6 +31,12 @@ function addOpenPaymentsFormats(ajv: Ajv): Ajv {
   return ajv;
 }
 
+/** The OpenAPI document could not be read, parsed or dereferenced. */
+export class OpenApiDocumentError extends Error {
+  override readonly name = 'OpenApiDocumentError';
+  readonly code = 'openapi_document';
+}
+
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 
 interface Parameter {
@@ -109,7 +115,9 @@ function describe(errors: NonNullable<ReturnType<OpenAPIBackend['validateRequest
  * against it (400 `invalid_request` when they do not conform); other requests (wallet addresses, SPSP) pass through.
  * Headers are left to the authorization step so a missing token or signature stays a 401, as clients expect.
  */
-export function openApiRequestValidation(specPath = resourceServerSpecPath()): Koa.Middleware {
+export function openApiRequestValidation(
+  specPath = resourceServerSpecPath(),
+): Koa.Middleware & { ready(): Promise<void> } {
   const api = new OpenAPIBackend({
     definition: specPath,
     quick: true,
@@ -117,14 +125,25 @@ export function openApiRequestValidation(specPath = resourceServerSpecPath()): K
     validate: true,
     customizeAjv: (ajv) => addOpenPaymentsFormats(ajv),
   });
-  // Reading and dereferencing the document is asynchronous; the first request waits for it (once).
+  // Reading and dereferencing the document is asynchronous: ready() does it (a server awaits it before listening, so
+  // a broken document fails startup), and a request arriving before that waits for the same work.
   let ready: Promise<CompiledRoute[]> | undefined;
   const init = async () => {
-    await api.init();
+    try {
+      // In quick mode openapi-backend neither awaits nor reports a document that fails to load (it becomes an
+      // unhandled rejection); loading it here first makes that failure ours to report.
+      await api.loadDocument();
+      await api.init();
+    } catch (cause) {
+      throw new OpenApiDocumentError(`cannot load the OpenAPI document ${specPath}: ${String(cause)}`, { cause });
+    }
+    if (typeof (api.definition as Partial<OpenApiDocument> | undefined)?.paths !== 'object') {
+      throw new OpenApiDocumentError(`the OpenAPI document ${specPath} has no paths`);
+    }
     prepareRequestBodies(api.definition as unknown as OpenApiDocument);
     return compileRoutes(api);
   };
-  return async (ctx, next) => {
+  const middleware: Koa.Middleware = async (ctx, next) => {
     const routes = await (ready ??= init());
     const operation = routes.find((route) => route.method === ctx.method && route.pattern.test(ctx.path))?.operation;
     if (!operation) return next();
@@ -144,4 +163,9 @@ export function openApiRequestValidation(specPath = resourceServerSpecPath()): K
     }
     return next();
   };
+  return Object.assign(middleware, {
+    async ready() {
+      await (ready ??= init());
+    },
+  });
 }

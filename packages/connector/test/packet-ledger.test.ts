@@ -124,6 +124,56 @@ test('refusals name the account and the reason; an unknown account is refused, n
   expect(await ledger.getBalance(from)).toMatchObject({ debitsPending: 0n });
 });
 
+test('a batch that fits is written by one statement; one that does not is decided hold by hold', async () => {
+  const packetLedger = await startPacketLedger();
+  const from = await wallet(100n);
+  const to = await wallet(0n);
+  const statements: string[] = [];
+  const log = (query: { sql: string }) => statements.push(/^[a-z]+/i.exec(query.sql.trim())![0].toUpperCase());
+  db.knex.on('query', log);
+  try {
+    const posted = await hold(packetLedger, from, to, 60n);
+    await packetLedger.post(posted);
+    expect(statements).toEqual(['WITH', 'WITH']);
+    statements.length = 0;
+    // 40 left: the second hold does not fit, and only the careful path (a transaction reading the rows) can say so.
+    const outcomes = await Promise.all([
+      packetLedger.hold(randomUUID(), legs(from, to, 30n)),
+      packetLedger.hold(randomUUID(), legs(from, to, 30n)),
+    ]);
+    expect(outcomes.map((outcome) => outcome.held).sort()).toEqual([false, true]);
+    expect(statements).toContain('BEGIN');
+  } finally {
+    db.knex.removeListener('query', log);
+  }
+  expect(await ledger.getBalance(from)).toMatchObject({ balance: 40n, debitsPending: 30n });
+});
+
+test('what is held may not take an account without limits beyond the 64-bit range', async () => {
+  const packetLedger = await startPacketLedger();
+  const max = 2n ** 64n - 1n;
+  const unbounded = await ledger.createLedgerAccount({
+    assetId: usd.id,
+    kind: 'wallet_address',
+    ownerId: randomUUID(),
+    minBalance: null,
+  });
+  // Below zero (it has no lower limit), then a hold that keeps its pending debits in range but its reach not.
+  await ledger.transfer({
+    id: randomUUID(),
+    debitAccountId: unbounded.id,
+    creditAccountId: await wallet(0n),
+    amount: 10n,
+  });
+  expect(await packetLedger.hold(randomUUID(), legs(unbounded.id, await wallet(0n), max - 5n))).toEqual({
+    held: false,
+    accountId: unbounded.id,
+    reason: 'out_of_range',
+  });
+  expect(await ledger.getBalance(unbounded.id)).toMatchObject({ balance: -10n, debitsPending: 0n });
+  await hold(packetLedger, unbounded.id, await wallet(0n), max - 10n);
+});
+
 test('group commit: concurrent packets share transactions, and exactly what fits is admitted', async () => {
   const packetLedger = await startPacketLedger();
   const from = await wallet(500n);

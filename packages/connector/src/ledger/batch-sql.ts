@@ -94,3 +94,89 @@ export async function writeBatchChanges(trx: Knex.Transaction, changes: BatchCha
     ],
   );
 }
+
+export interface UncheckedBatch extends BatchChanges {
+  /** Every account the batch names (legs of its holds and accounts it changes): all must exist, and are locked. */
+  accountIds: readonly string[];
+  /** The legs of the batch's holds: each must stay within one asset. */
+  legs: readonly { debitAccountId: string; creditAccountId: string }[];
+}
+
+/**
+ * A whole batch in one autocommit statement, without reading the accounts first. It locks every account it names in
+ * id order (as lockBatchAccounts does), and writes only when this instance is registered, all those accounts exist
+ * and every leg stays within one asset; the rows' CHECK constraints refuse any hold that does not fit, failing the
+ * statement. True when it wrote the batch; false (nothing written) when a precondition did not hold.
+ */
+export async function writeBatchAtOnce(knex: Knex, batch: UncheckedBatch): Promise<boolean> {
+  const ids = [...new Set(batch.accountIds)].sort();
+  const accounts = batch.accounts.filter((c) => c.balance !== 0n || c.debitsPending !== 0n || c.creditsPending !== 0n);
+  const holds = [...batch.instanceHolds].filter(([, hold]) => hold.debit !== 0n || hold.credit !== 0n);
+  const journal = batch.journal;
+  const result = await knex.raw(
+    `WITH alive AS MATERIALIZED (SELECT id FROM ledger_instances WHERE id = ? FOR SHARE),
+     locked AS MATERIALIZED (
+       SELECT a.id, a.asset_id FROM ledger_accounts AS a
+        WHERE a.id = ANY(?::uuid[]) AND EXISTS (SELECT 1 FROM alive)
+        ORDER BY a.id
+          FOR UPDATE OF a),
+     checked AS MATERIALIZED (
+       SELECT EXISTS (SELECT 1 FROM alive)
+          AND (SELECT count(*) FROM locked) = ?
+          AND NOT EXISTS (
+            SELECT 1 FROM unnest(?::uuid[], ?::uuid[]) AS l(debit_account_id, credit_account_id)
+              LEFT JOIN locked AS d ON d.id = l.debit_account_id
+              LEFT JOIN locked AS c ON c.id = l.credit_account_id
+             WHERE d.asset_id IS NULL OR d.asset_id IS DISTINCT FROM c.asset_id) AS ok),
+     account_changes AS (
+       UPDATE ledger_accounts AS a
+          SET balance = a.balance + v.balance,
+              debits_pending = a.debits_pending + v.debits_pending,
+              credits_pending = a.credits_pending + v.credits_pending
+         FROM unnest(?::uuid[], ?::numeric[], ?::numeric[], ?::numeric[])
+           AS v(id, balance, debits_pending, credits_pending)
+        WHERE a.id = v.id AND (SELECT ok FROM checked)
+       RETURNING 1),
+     hold_changes AS (
+       INSERT INTO ledger_instance_holds (instance_id, account_id, debits_pending, credits_pending)
+       SELECT ?::uuid, v.account_id, v.debits, v.credits
+         FROM unnest(?::uuid[], ?::numeric[], ?::numeric[]) AS v(account_id, debits, credits)
+        WHERE (SELECT ok FROM checked)
+       ON CONFLICT (instance_id, account_id) DO UPDATE
+         SET debits_pending = ledger_instance_holds.debits_pending + excluded.debits_pending,
+             credits_pending = ledger_instance_holds.credits_pending + excluded.credits_pending
+       RETURNING 1),
+     journal_rows AS (
+       INSERT INTO ledger_journal (transfer_id, leg, kind, debit_account_id, credit_account_id, amount)
+       SELECT v.transfer_id, v.leg, 'packet', v.debit_account_id, v.credit_account_id, v.amount
+         FROM unnest(?::uuid[], ?::smallint[], ?::uuid[], ?::uuid[], ?::numeric[])
+           AS v(transfer_id, leg, debit_account_id, credit_account_id, amount)
+        WHERE (SELECT ok FROM checked)
+       RETURNING 1)
+     SELECT (SELECT ok FROM checked) AS ok,
+            (SELECT count(*) FROM account_changes) AS accounts,
+            (SELECT count(*) FROM hold_changes) AS holds,
+            (SELECT count(*) FROM journal_rows) AS journal`,
+    [
+      batch.instanceId,
+      ids,
+      ids.length,
+      batch.legs.map((leg) => leg.debitAccountId),
+      batch.legs.map((leg) => leg.creditAccountId),
+      accounts.map((c) => c.id),
+      accounts.map((c) => c.balance.toString()),
+      accounts.map((c) => c.debitsPending.toString()),
+      accounts.map((c) => c.creditsPending.toString()),
+      batch.instanceId,
+      holds.map(([accountId]) => accountId),
+      holds.map(([, hold]) => hold.debit.toString()),
+      holds.map(([, hold]) => hold.credit.toString()),
+      journal.map((e) => e.transferId),
+      journal.map((e) => e.leg),
+      journal.map((e) => e.debitAccountId),
+      journal.map((e) => e.creditAccountId),
+      journal.map((e) => e.amount.toString()),
+    ],
+  );
+  return (result.rows as { ok: boolean }[])[0]?.ok === true;
+}

@@ -21,8 +21,8 @@ import {
   type AccountState,
   type HoldRefusal,
 } from './balance-rules';
-import { cloneStates, diffAccounts } from './account-store';
-import { lockBatchAccounts, writeBatchChanges } from './batch-sql';
+import { cloneStates, diffAccounts, type AccountChange } from './account-store';
+import { lockBatchAccounts, writeBatchAtOnce, writeBatchChanges } from './batch-sql';
 import { beatHeartbeat, registerInstance, releaseAbandonedInstances, unregisterInstance } from './instances';
 import type { JournalEntry } from './journal';
 import type { Leg } from './ledger-types';
@@ -137,6 +137,14 @@ export function createPacketLedger(options: PacketLedgerOptions): PacketLedger {
   }
 
   async function runBatch(batch: Operation[]): Promise<void> {
+    let written: Array<HoldOutcome | undefined> | undefined;
+    try {
+      written = await writeBatchAtOnceIfItFits(batch);
+    } catch (error) {
+      logger.error({ err: error, operations: batch.length }, 'packet ledger batch failed');
+      return fail(batch, error);
+    }
+    if (written) return deliver(batch, written);
     for (let attempt = 1; ; attempt++) {
       try {
         const outcomes = await knex.transaction((trx) => writeBatch(trx, batch));
@@ -150,6 +158,84 @@ export function createPacketLedger(options: PacketLedgerOptions): PacketLedger {
         fail(batch, error);
         return;
       }
+    }
+  }
+
+  /**
+   * The common case, every hold of the batch fitting, in one statement instead of a transaction of four round trips:
+   * the changes are computed without reading the accounts, and the statement writes them only if its preconditions
+   * hold, while the rows' CHECK constraints (the same rules as refuseHold) refuse a hold that does not fit. Undefined
+   * when the database said no (nothing was written): the batch then takes writeBatch, which reads the accounts and
+   * finds out which holds do not fit. A failure without a database answer (the connection) fails the batch, since the
+   * statement may have committed.
+   */
+  async function writeBatchAtOnceIfItFits(batch: Operation[]): Promise<Array<HoldOutcome | undefined> | undefined> {
+    const accountChanges = new Map<string, AccountChange>();
+    const change = (accountId: string): AccountChange => {
+      let current = accountChanges.get(accountId);
+      if (!current)
+        accountChanges.set(
+          accountId,
+          (current = { id: accountId, balance: 0n, debitsPending: 0n, creditsPending: 0n }),
+        );
+      return current;
+    };
+    const instanceChange = new Map<string, AccountHold>();
+    const journal: JournalEntry[] = [];
+    const accountIds: string[] = [];
+    const legs: Leg[] = [];
+    const outcomes: Array<HoldOutcome | undefined> = new Array(batch.length);
+    const registration = instanceId;
+    batch.forEach((operation, index) => {
+      if (operation.kind === 'hold') {
+        for (const leg of operation.legs) {
+          legs.push(leg);
+          accountIds.push(leg.debitAccountId, leg.creditAccountId);
+        }
+        for (const [accountId, hold] of operation.holds) {
+          const account = change(accountId);
+          account.debitsPending += hold.debit;
+          account.creditsPending += hold.credit;
+          addHold(instanceChange, accountId, hold, 1n);
+        }
+        const hold: PacketHold = {
+          transferId: operation.transferId,
+          legs: operation.legs,
+          holds: operation.holds,
+          instanceId: registration,
+        };
+        outcomes[index] = { held: true, hold };
+        return;
+      }
+      // A hold of an earlier registration was released with it: nothing is left to post or void.
+      if (operation.hold.instanceId !== registration) return;
+      for (const [accountId, hold] of operation.hold.holds) {
+        const account = change(accountId);
+        account.debitsPending -= hold.debit;
+        account.creditsPending -= hold.credit;
+        if (operation.kind === 'post') account.balance += hold.credit - hold.debit;
+        addHold(instanceChange, accountId, hold, -1n);
+      }
+      if (operation.kind === 'post') {
+        operation.hold.legs.forEach((leg, legIndex) => {
+          if (leg.amount > 0n) journal.push({ ...leg, transferId: operation.hold.transferId, leg: legIndex });
+        });
+      }
+    });
+    accountIds.push(...accountChanges.keys());
+    try {
+      const written = await writeBatchAtOnce(knex, {
+        instanceId: registration,
+        accounts: [...accountChanges.values()],
+        instanceHolds: instanceChange,
+        journal,
+        accountIds,
+        legs,
+      });
+      return written ? outcomes : undefined;
+    } catch (error) {
+      if (isDatabaseAnswer(error)) return undefined;
+      throw error;
     }
   }
 
@@ -356,6 +442,12 @@ function admit(
     if (reason) return { accountId, reason };
   }
   return undefined;
+}
+
+/** An error the database itself reported for a statement (a SQLSTATE): the statement did not commit. */
+function isDatabaseAnswer(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
 }
 
 function addHold(change: Map<string, AccountHold>, accountId: string, hold: AccountHold, sign: bigint): void {

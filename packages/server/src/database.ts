@@ -117,21 +117,30 @@ async function listenOnPostgres(
  */
 export async function migrateDatabase(
   knex: Knex,
-  options: { attempts?: number; retryDelayMs?: number } = {},
+  options: { attempts?: number; retryDelayMs?: number; directory?: string } = {},
 ): Promise<string[]> {
   const attempts = options.attempts ?? 60;
   for (let attempt = 1; ; attempt++) {
     try {
       const [, applied] = (await knex.migrate.latest({
-        directory: MIGRATIONS_DIRECTORY,
+        directory: options.directory ?? MIGRATIONS_DIRECTORY,
         loadExtensions: ['.js'],
       })) as [number, string[]];
       return applied;
     } catch (error) {
-      const { name, code } = error as { name?: string; code?: string };
+      const { name, code, message, detail } = error as {
+        name?: string;
+        code?: string;
+        message?: string;
+        detail?: string;
+      };
       // Losing the race to create knex's own tables shows as duplicate_table (42P07), duplicate_object (42710, "type
       // … already exists": the table's row type) or unique_violation (23505), depending on where the other won.
-      const racing = name === 'MigrationLocked' || code === '42P07' || code === '42710' || code === '23505';
+      // PostgreSQL names the relation only in the text; a migration of ours failing the same way is not a race and
+      // fails at once.
+      const aboutKnexTables = /knex_migrations/.test(`${message ?? ''} ${detail ?? ''}`);
+      const racing =
+        name === 'MigrationLocked' || (['42P07', '42710', '23505'].includes(code ?? '') && aboutKnexTables);
       if (!racing || attempt >= attempts) throw error;
       await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs ?? 500));
     }

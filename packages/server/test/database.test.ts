@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { migrateDatabase, openDatabase } from '@sluice/server';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { usePglite } from '../../../test-support';
 import { databaseUrlFor, openAdminConnection } from '../../../test-support/test-database';
 
@@ -29,6 +32,30 @@ describe('migrateDatabase', () => {
       await admin.close();
     }
   });
+
+  it('fails at once when a migration itself fails, instead of waiting as if another process were migrating', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'sluice-migrations-'));
+    writeFileSync(
+      join(directory, '20990101000000_twice.js'),
+      `exports.up = async (knex) => { await knex.raw('CREATE TABLE twice (id int)'); await knex.raw('CREATE TABLE twice (id int)'); };
+exports.down = async () => {};`,
+    );
+    // A database without any migration (a fresh in-memory PGlite, or a new empty PostgreSQL database).
+    const name = `sluice_test_migrate_${randomBytes(4).toString('hex')}`;
+    const admin = usePglite ? undefined : await openAdminConnection();
+    await admin?.knex.raw(`CREATE DATABASE "${name}"`);
+    const database = await openDatabase(usePglite ? 'pglite://memory' : databaseUrlFor(name));
+    try {
+      // A retry would wait a minute and outlive the test's timeout.
+      await expect(migrateDatabase(database.knex, { directory, retryDelayMs: 60_000 })).rejects.toMatchObject({
+        code: '42P07',
+      });
+    } finally {
+      await database.close();
+      await admin?.knex.raw(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin?.close();
+    }
+  }, 20_000);
 
   it('gives bigint columns back as JS bigint', async () => {
     const database = await openDatabase('pglite://memory');

@@ -116,6 +116,31 @@ describe('Open Payments flow with the official SDK', () => {
     });
     expect(received.receivedAmount).toEqual(quote.receiveAmount);
 
+    // The operator's events carry the payment as stored: created, then completed with what was sent.
+    const paymentId = outgoing.id.split('/').pop() as string;
+    const completed = await eventually(async () => {
+      const event = await sluice.database
+        .knex('webhook_events')
+        .where('type', 'outgoing_payment.completed')
+        .whereRaw(`data->>'id' = ?`, [paymentId])
+        .first();
+      return event ?? undefined;
+    });
+    const row = await sluice.database.knex('outgoing_payments').where('id', paymentId).first();
+    expect(completed.data).toMatchObject({
+      id: paymentId,
+      state: 'COMPLETED',
+      sentAmount: { value: String(row.sent_amount) },
+      createdAt: row.created_at.toISOString(),
+      updatedAt: row.updated_at.toISOString(),
+    });
+    const created = await sluice.database
+      .knex('webhook_events')
+      .where('type', 'outgoing_payment.created')
+      .whereRaw(`data->>'id' = ?`, [paymentId])
+      .first();
+    expect(created.data).toMatchObject({ state: 'SENDING', createdAt: row.created_at.toISOString() });
+
     // The second use of the same quote is refused, and the grant limit is spent.
     await expect(
       alice.client.outgoingPayment.create(

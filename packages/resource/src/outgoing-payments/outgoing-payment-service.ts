@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { sortableId } from '../sortable-id';
 import type { Knex } from 'knex';
 import { amountToJson, bigintFromColumn, type Amount } from '../amount';
 import { invalidRequest, OpenPaymentsError } from '../open-payments-error';
 import { paginate, paginateById, type Page, type PageRequest } from '../pagination';
 import { whereStringFilter, type StringFilter } from '../string-filter';
-import { isoTimestampSql, recordWebhookEvent, WEBHOOK_EVENTS_CHANNEL } from '../webhooks/webhook-events';
+import { recordWebhookEvent, writeWithWebhookEvent } from '../webhooks/webhook-events';
 import type { OutgoingPaymentLimits } from '../http/token-introspection';
 import type { WalletAddress } from '../wallet-addresses/wallet-address-service';
 import type { Quote, QuoteService } from '../quotes/quote-service';
@@ -221,8 +220,7 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
               throw error;
             }
           }
-          // The payment row and its outgoing_payment.created event in one statement; the event takes the row's
-          // timestamps (the database's) and the NOTIFY wakes delivery when the transaction commits.
+          // The payment row and its outgoing_payment.created event in one statement.
           const state: OutgoingPaymentState = deps.funding === 'ledger' ? 'SENDING' : 'FUNDING';
           const draft = paymentWithQuote(
             {
@@ -244,37 +242,30 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
             quote,
           );
           const { createdAt: _created, updatedAt: _updated, ...eventData } = outgoingPaymentEventData(draft);
-          const result = await trx.raw(
-            `WITH payment AS (
-               INSERT INTO outgoing_payments
-                 (id, wallet_address_id, client, grant_id, quote_id, state, ledger_account_id, metadata, next_attempt_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)
-               RETURNING *
-             ), event AS (
-               INSERT INTO webhook_events (id, type, data)
-               SELECT ?, 'outgoing_payment.created',
-                      ?::jsonb || jsonb_build_object('createdAt', ${isoTimestampSql('payment.created_at')},
-                                                     'updatedAt', ${isoTimestampSql('payment.updated_at')})
-                 FROM payment
-               RETURNING id
-             )
-             SELECT payment.*, (SELECT pg_notify(?, '') FROM event) AS notified FROM payment`,
-            [
-              id,
-              walletAddress.id,
-              input.client ?? null,
-              input.grant?.id ?? null,
-              quote.id,
-              state,
-              ledgerAccountId,
-              input.metadata === undefined ? null : JSON.stringify(input.metadata),
-              now,
-              randomUUID(),
-              JSON.stringify(eventData),
-              WEBHOOK_EVENTS_CHANNEL,
-            ],
+          const row = await writeWithWebhookEvent<PaymentRow>(
+            trx,
+            {
+              sql: `INSERT INTO outgoing_payments
+                      (id, wallet_address_id, client, grant_id, quote_id, state, ledger_account_id, metadata, next_attempt_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)
+                    RETURNING *`,
+              bindings: [
+                id,
+                walletAddress.id,
+                input.client ?? null,
+                input.grant?.id ?? null,
+                quote.id,
+                state,
+                ledgerAccountId,
+                input.metadata === undefined ? null : JSON.stringify(input.metadata),
+                now,
+              ],
+            },
+            'outgoing_payment.created',
+            eventData,
+            { createdAt: 'created_at', updatedAt: 'updated_at' },
           );
-          const payment = paymentWithQuote(result.rows[0] as PaymentRow, quote);
+          const payment = paymentWithQuote(row as PaymentRow, quote);
           return { payment, grantSpent };
         })
         .catch((error: unknown) => {

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { sendPayment, StreamPaymentError, type PaymentProgress } from '@sluice/stream';
-import { recordWebhookEvent } from '../webhooks/webhook-events';
+import { recordWebhookEvent, writeWithWebhookEvent } from '../webhooks/webhook-events';
 import type { ReceiverResolver } from '../quotes/receiver';
 import type { PaymentLedger } from './payment-ledger';
 import {
@@ -101,31 +101,28 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
         });
       }
       const sent = debit - balance < 0n ? 0n : debit - balance;
-      const [row] = (await trx('outgoing_payments')
-        .where('id', payment.id)
-        .update({
-          state: outcome.state,
-          error: outcome.error ?? null,
-          sent_amount: sent.toString(),
-          delivered_amount: delivered.toString(),
-          lease_owner: null,
-          lease_expires_at: null,
-          next_attempt_at: null,
-          updated_at: trx.fn.now(),
-        })
-        .returning('updated_at')) as { updated_at: Date }[];
+      // The event is built before the update, which fills in its updatedAt: one statement for both.
       const finished: OutgoingPayment = {
         ...payment,
         state: outcome.state,
         error: outcome.error,
         sentAmount: { ...payment.sentAmount, value: sent },
         deliveredAmount: delivered,
-        updatedAt: row.updated_at,
       };
-      await recordWebhookEvent(
+      const { updatedAt: _updatedAt, ...eventData } = outgoingPaymentEventData(finished);
+      await writeWithWebhookEvent(
         trx,
+        {
+          sql: `UPDATE outgoing_payments
+                   SET state = ?, error = ?, sent_amount = ?, delivered_amount = ?, lease_owner = NULL,
+                       lease_expires_at = NULL, next_attempt_at = NULL, updated_at = now()
+                 WHERE id = ?
+                RETURNING *`,
+          bindings: [outcome.state, outcome.error ?? null, sent.toString(), delivered.toString(), payment.id],
+        },
         outcome.state === 'COMPLETED' ? 'outgoing_payment.completed' : 'outgoing_payment.failed',
-        outgoingPaymentEventData(finished),
+        eventData,
+        { updatedAt: 'updated_at' },
       );
     });
   }

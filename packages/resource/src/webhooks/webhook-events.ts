@@ -39,6 +39,34 @@ export async function recordWebhookEvent(
 }
 
 /**
+ * Runs `statement` (an INSERT or UPDATE ending in RETURNING *) and records its event in the same statement: one round
+ * trip, and the event exists exactly when the change does. `timestamps` names the event fields (e.g. createdAt) to
+ * fill from the changed row's columns, which only the database knows; `data` is the rest. Resolves with the row, or
+ * undefined (and no event) when the statement changed nothing.
+ */
+export async function writeWithWebhookEvent<Row>(
+  trx: Knex | Knex.Transaction,
+  statement: { sql: string; bindings: readonly Knex.Value[] },
+  type: WebhookEventType,
+  data: Record<string, unknown>,
+  timestamps: Record<string, string>,
+): Promise<Row | undefined> {
+  const fields = Object.entries(timestamps).map(
+    ([field, column]) => `'${field}', ${isoTimestampSql(`changed.${column}`)}`,
+  );
+  const result = await trx.raw(
+    `WITH changed AS (${statement.sql}),
+     event AS (
+       INSERT INTO webhook_events (id, type, data)
+       SELECT ?, ?, ?::jsonb || jsonb_build_object(${fields.join(', ')}) FROM changed
+       RETURNING id)
+     SELECT changed.*, (SELECT pg_notify(?, '') FROM event) AS notified FROM changed`,
+    [...statement.bindings, randomUUID(), type, JSON.stringify(data), WEBHOOK_EVENTS_CHANNEL],
+  );
+  return (result.rows as Row[])[0];
+}
+
+/**
  * SQL for a timestamptz column as the ISO 8601 text JavaScript's toISOString() writes (UTC, milliseconds, Z): for
  * events written in the statement that creates their row, whose timestamps only the database knows.
  */

@@ -1,4 +1,5 @@
 import { type ResourceServer, type WalletAddress } from '@sluice/resource';
+import { incomingPaymentEventData } from '../src/incoming-payments/incoming-payment-service';
 import { createTestDatabase, type TestDatabase } from '../../../test-support';
 import { createTestResourceServer, insertAsset } from './fixtures';
 
@@ -76,6 +77,27 @@ describe('incoming payment service', () => {
       const event = await db.knex('webhook_events').whereRaw(`data->>'id' = ?`, [payment.id]).first();
       expect(event.data).toMatchObject({ metadata: { index }, createdAt: payment.createdAt.toISOString() });
     }
+  });
+
+  it.each([
+    ['with a client and metadata', { client: 'https://app.example/client', metadata: { order: 7, note: null } }],
+    ['without either', {}],
+  ])('announces completion with the event the service would build itself (%s)', async (_label, extra) => {
+    const payment = await resource.incomingPayments.create({
+      walletAddress: alice,
+      incomingAmount: usd('50'),
+      ...extra,
+    });
+    await resource.incomingPayments.credit(db.knex, payment.id, 20n);
+    const completed = await resource.incomingPayments.credit(db.knex, payment.id, 30n);
+    expect(completed.state).toBe('completed');
+    const events = await db
+      .knex('webhook_events')
+      .where('type', 'incoming_payment.completed')
+      .whereRaw(`data->>'id' = ?`, [payment.id]);
+    expect(events).toHaveLength(1);
+    const stored = (await resource.incomingPayments.get(payment.id))!;
+    expect(events[0].data).toEqual(JSON.parse(JSON.stringify(incomingPaymentEventData(stored))));
   });
 
   it.each([

@@ -57,9 +57,8 @@ export function createLocalStreamReceiver(deps: LocalStreamReceiverDeps) {
         return { totalReceived: BigInt(String(result.rows[0].total_received)) };
       }
       try {
-        const payment = await deps.knex.transaction((trx) =>
-          deps.incomingPayments.credit(trx, target.incomingPaymentId, money.amount),
-        );
+        // One statement, the completed event included: no transaction needed around it.
+        const payment = await deps.incomingPayments.credit(deps.knex, target.incomingPaymentId, money.amount);
         return { totalReceived: payment.receivedAmount.value };
       } catch (error) {
         if (error instanceof IncomingPaymentCreditError) throw new ReceiveLimitError(receiveLimitOf(error.payment));

@@ -151,6 +151,12 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
   async function execute(payment: OutgoingPayment, signal: AbortSignal): Promise<void> {
     const { id, quote } = payment;
     if (!payment.ledgerAccountId) return;
+    // Both reads at once: the receiver may be on another server, a round trip of its own. (receiverRead never
+    // rejects: an unreadable receiver is undefined.)
+    const receiverRead =
+      quote.paymentType === 'FIXED_DELIVERY'
+        ? deps.receivers.resolve(quote.receiver).catch(() => undefined)
+        : Promise.resolve(undefined);
     const balance = await deps.ledger.balance(payment.ledgerAccountId);
     const debit = quote.debitAmount.value;
     // The fee stays in the payment account; anything above it is still ours to send.
@@ -163,7 +169,7 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
     let delivered = payment.deliveredAmount;
     let toDeliver: bigint | undefined;
     if (quote.paymentType === 'FIXED_DELIVERY') {
-      const receiver = await deps.receivers.resolve(quote.receiver).catch(() => undefined);
+      const receiver = await receiverRead;
       const expected = quote.receiveAmount.value - delivered;
       const receiverRemaining =
         receiver?.incomingAmount === undefined ? undefined : receiver.incomingAmount - receiver.receivedAmount;

@@ -61,11 +61,30 @@ interface CachedAccount {
 
 const MAX_CACHED_ACCOUNTS = 100_000;
 
+/**
+ * The cached lookup of `key`, shared by concurrent callers; a miss (it may exist later) and a failure are not kept.
+ */
+function remembered<T>(
+  cache: Map<string, Promise<T | undefined>>,
+  key: string,
+  load: (key: string) => Promise<T | undefined>,
+) {
+  let cached = cache.get(key);
+  if (!cached) {
+    cached = load(key);
+    cache.set(key, cached);
+    cached.then(
+      (value) => value ?? cache.delete(key),
+      () => cache.delete(key),
+    );
+  }
+  return cached;
+}
+
 export function createDirectory(deps: DirectoryDeps): Directory {
   const { knex, peerService } = deps;
   const assets = new Map<string, Promise<AssetInfo | undefined>>();
-  const accounts = new Map<string, CachedAccount>();
-  const accountsLoading = new Map<string, Promise<CachedAccount | undefined>>();
+  const accounts = new Map<string, Promise<CachedAccount | undefined>>();
   let peersById = new Map<string, PeerInfo>();
   let peerIdByTokenHash = new Map<string, string>();
   const unknownTokens = new Map<string, number>();
@@ -74,17 +93,7 @@ export function createDirectory(deps: DirectoryDeps): Directory {
   let queued: Promise<void> | undefined;
 
   function getAsset(assetId: string): Promise<AssetInfo | undefined> {
-    let cached = assets.get(assetId);
-    if (!cached) {
-      cached = loadAsset(assetId);
-      assets.set(assetId, cached);
-      // Do not remember a miss (the asset may be created later) nor a failure.
-      cached.then(
-        (asset) => asset ?? assets.delete(assetId),
-        () => assets.delete(assetId),
-      );
-    }
-    return cached;
+    return remembered(assets, assetId, loadAsset);
   }
 
   async function loadAsset(assetId: string): Promise<AssetInfo | undefined> {
@@ -149,12 +158,7 @@ export function createDirectory(deps: DirectoryDeps): Directory {
   async function loadAccount(accountId: string): Promise<CachedAccount | undefined> {
     const row = (await knex('ledger_accounts').select('id', 'kind', 'asset_id').where({ id: accountId }).first()) as
       { id: string; kind: LedgerAccountKind; asset_id: string } | undefined;
-    if (!row) return undefined;
-    const account = { id: row.id, kind: row.kind, assetId: row.asset_id };
-    // One entry per incoming payment ever paid would grow without end; starting over is cheap.
-    if (accounts.size >= MAX_CACHED_ACCOUNTS) accounts.clear();
-    accounts.set(accountId, account);
-    return account;
+    return row && { id: row.id, kind: row.kind, assetId: row.asset_id };
   }
 
   return {
@@ -168,18 +172,12 @@ export function createDirectory(deps: DirectoryDeps): Directory {
     },
 
     async getAccount(accountId) {
-      let account = accounts.get(accountId);
-      if (!account) {
-        if (!isUuid(accountId)) return undefined;
-        // The first packets of a payment ask for its new account all at once: one query answers them all.
-        let loading = accountsLoading.get(accountId);
-        if (!loading) {
-          loading = loadAccount(accountId).finally(() => accountsLoading.delete(accountId));
-          accountsLoading.set(accountId, loading);
-        }
-        account = await loading;
-        if (!account) return undefined;
-      }
+      if (!isUuid(accountId)) return undefined;
+      // One entry per incoming payment ever paid would grow without end; starting over is cheap.
+      if (accounts.size >= MAX_CACHED_ACCOUNTS) accounts.clear();
+      // The first packets of a payment ask for its new account all at once: they share one query.
+      const account = await remembered(accounts, accountId, loadAccount);
+      if (!account) return undefined;
       const asset = await getAsset(account.assetId);
       if (!asset) return undefined;
       if (account.kind !== 'peer') return { id: account.id, kind: account.kind, asset };

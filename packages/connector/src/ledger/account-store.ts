@@ -63,24 +63,48 @@ export interface AccountChange {
   creditsPending: bigint;
 }
 
-/** Adds each change's deltas to its account, in one UPDATE. Zero changes are skipped. */
-export async function updateAccounts(trx: Knex.Transaction, changes: readonly AccountChange[]): Promise<void> {
+/** A piece of SQL and its bindings, to be composed into one statement. */
+export interface SqlFragment {
+  sql: string;
+  bindings: Knex.Value[];
+}
+
+/**
+ * The data-modifying CTE `account_changes` adding each change's deltas to its account (zero changes skipped), applied
+ * only where the SQL `condition` holds (one statement can then gate its writes on what it checked or inserted).
+ */
+export function accountChangesCte(
+  changes: readonly AccountChange[],
+  condition = 'true',
+): SqlFragment & {
+  empty: boolean;
+} {
   const effective = changes.filter((c) => c.balance !== 0n || c.debitsPending !== 0n || c.creditsPending !== 0n);
-  if (effective.length === 0) return;
-  await trx.raw(
-    `UPDATE ledger_accounts AS a
-        SET balance = a.balance + v.balance,
-            debits_pending = a.debits_pending + v.debits_pending,
-            credits_pending = a.credits_pending + v.credits_pending
-       FROM unnest(?::uuid[], ?::numeric[], ?::numeric[], ?::numeric[]) AS v(id, balance, debits_pending, credits_pending)
-      WHERE a.id = v.id`,
-    [
+  return {
+    empty: effective.length === 0,
+    sql: `account_changes AS (
+       UPDATE ledger_accounts AS a
+          SET balance = a.balance + v.balance,
+              debits_pending = a.debits_pending + v.debits_pending,
+              credits_pending = a.credits_pending + v.credits_pending
+         FROM unnest(?::uuid[], ?::numeric[], ?::numeric[], ?::numeric[])
+           AS v(id, balance, debits_pending, credits_pending)
+        WHERE a.id = v.id AND (${condition})
+       RETURNING 1)`,
+    bindings: [
       effective.map((c) => c.id),
       effective.map((c) => c.balance.toString()),
       effective.map((c) => c.debitsPending.toString()),
       effective.map((c) => c.creditsPending.toString()),
     ],
-  );
+  };
+}
+
+/** Adds each change's deltas to its account, in one UPDATE. Zero changes are skipped. */
+export async function updateAccounts(trx: Knex.Transaction, changes: readonly AccountChange[]): Promise<void> {
+  const accounts = accountChangesCte(changes);
+  if (accounts.empty) return;
+  await trx.raw(`WITH ${accounts.sql} SELECT 1`, accounts.bindings);
 }
 
 /** The change between two states of the same accounts (before/after a batch), ready for updateAccounts. */

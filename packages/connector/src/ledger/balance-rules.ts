@@ -54,19 +54,22 @@ export function refuseHold(account: AccountState, hold: AccountHold): HoldRefusa
   return undefined;
 }
 
-export function applyHold(account: AccountState, hold: AccountHold): void {
+/** The parts of an account a hold, post or release changes: an AccountState, or a change being summed (deltas). */
+type Amounts = Pick<AccountState, 'balance' | 'debitsPending' | 'creditsPending'>;
+
+export function applyHold(account: Amounts, hold: AccountHold): void {
   account.debitsPending += hold.debit;
   account.creditsPending += hold.credit;
 }
 
 /** Void: the held amounts are given back. */
-export function applyRelease(account: AccountState, hold: AccountHold): void {
+export function applyRelease(account: Amounts, hold: AccountHold): void {
   account.debitsPending -= hold.debit;
   account.creditsPending -= hold.credit;
 }
 
 /** Post: the held amounts become balance. Never breaks a limit the hold respected. */
-export function applyPost(account: AccountState, hold: AccountHold): void {
+export function applyPost(account: Amounts, hold: AccountHold): void {
   applyRelease(account, hold);
   account.balance += hold.credit - hold.debit;
 }

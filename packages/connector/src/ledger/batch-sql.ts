@@ -1,8 +1,15 @@
-// The two statements of a packet batch (besides BEGIN/COMMIT), each one round trip whatever the batch size.
+// The SQL of a packet batch, each statement one round trip whatever the batch size: the whole batch at once when every
+// hold fits, otherwise lock then write inside a transaction.
 import type { Knex } from 'knex';
-import { toAccountState, type AccountChange, type AccountRow } from './account-store';
+import {
+  accountChangesCte,
+  toAccountState,
+  type AccountChange,
+  type AccountRow,
+  type SqlFragment,
+} from './account-store';
 import type { AccountHold, AccountState } from './balance-rules';
-import type { JournalEntry } from './journal';
+import { journalRowsCte, type JournalEntry } from './journal';
 
 /**
  * Share-locks this instance's registration, then locks the accounts FOR UPDATE in id order. The registration check
@@ -44,55 +51,53 @@ export interface BatchChanges {
   journal: readonly JournalEntry[];
 }
 
-/** Account deltas, this instance's hold totals and the journal rows, in one statement (data-modifying CTEs). */
-export async function writeBatchChanges(trx: Knex.Transaction, changes: BatchChanges): Promise<void> {
-  const accounts = changes.accounts.filter(
-    (c) => c.balance !== 0n || c.debitsPending !== 0n || c.creditsPending !== 0n,
-  );
-  const holds = [...changes.instanceHolds].filter(([, hold]) => hold.debit !== 0n || hold.credit !== 0n);
-  const journal = changes.journal;
-  if (accounts.length === 0 && holds.length === 0 && journal.length === 0) return;
-  await trx.raw(
-    `WITH account_changes AS (
-       UPDATE ledger_accounts AS a
-          SET balance = a.balance + v.balance,
-              debits_pending = a.debits_pending + v.debits_pending,
-              credits_pending = a.credits_pending + v.credits_pending
-         FROM unnest(?::uuid[], ?::numeric[], ?::numeric[], ?::numeric[])
-           AS v(id, balance, debits_pending, credits_pending)
-        WHERE a.id = v.id
-       RETURNING 1),
-     hold_changes AS (
+/**
+ * The data-modifying CTE `hold_changes` adding this instance's open holds per account (zero changes skipped), written
+ * only where the SQL `condition` holds.
+ */
+function instanceHoldsCte(
+  instanceId: string,
+  instanceHolds: ReadonlyMap<string, AccountHold>,
+  condition: string,
+): SqlFragment & { empty: boolean } {
+  const holds = [...instanceHolds].filter(([, hold]) => hold.debit !== 0n || hold.credit !== 0n);
+  return {
+    empty: holds.length === 0,
+    sql: `hold_changes AS (
        INSERT INTO ledger_instance_holds (instance_id, account_id, debits_pending, credits_pending)
        SELECT ?::uuid, v.account_id, v.debits, v.credits
          FROM unnest(?::uuid[], ?::numeric[], ?::numeric[]) AS v(account_id, debits, credits)
+        WHERE ${condition}
        ON CONFLICT (instance_id, account_id) DO UPDATE
          SET debits_pending = ledger_instance_holds.debits_pending + excluded.debits_pending,
              credits_pending = ledger_instance_holds.credits_pending + excluded.credits_pending
-       RETURNING 1),
-     journal_rows AS (
-       INSERT INTO ledger_journal (transfer_id, leg, kind, debit_account_id, credit_account_id, amount)
-       SELECT v.transfer_id, v.leg, 'packet', v.debit_account_id, v.credit_account_id, v.amount
-         FROM unnest(?::uuid[], ?::smallint[], ?::uuid[], ?::uuid[], ?::numeric[])
-           AS v(transfer_id, leg, debit_account_id, credit_account_id, amount)
-       RETURNING 1)
-     SELECT (SELECT count(*) FROM account_changes) AS accounts`,
-    [
-      accounts.map((c) => c.id),
-      accounts.map((c) => c.balance.toString()),
-      accounts.map((c) => c.debitsPending.toString()),
-      accounts.map((c) => c.creditsPending.toString()),
-      changes.instanceId,
+       RETURNING 1)`,
+    bindings: [
+      instanceId,
       holds.map(([accountId]) => accountId),
       holds.map(([, hold]) => hold.debit.toString()),
       holds.map(([, hold]) => hold.credit.toString()),
-      journal.map((e) => e.transferId),
-      journal.map((e) => e.leg),
-      journal.map((e) => e.debitAccountId),
-      journal.map((e) => e.creditAccountId),
-      journal.map((e) => e.amount.toString()),
     ],
-  );
+  };
+}
+
+/** The batch's writes as the CTEs of one statement, each applied only where `condition` holds. */
+function batchChangeCtes(changes: BatchChanges, condition = 'true') {
+  const accounts = accountChangesCte(changes.accounts, condition);
+  const holds = instanceHoldsCte(changes.instanceId, changes.instanceHolds, condition);
+  const journal = journalRowsCte('packet', changes.journal, condition);
+  return {
+    empty: accounts.empty && holds.empty && changes.journal.length === 0,
+    sql: `${accounts.sql}, ${holds.sql}, ${journal.sql}`,
+    bindings: [...accounts.bindings, ...holds.bindings, ...journal.bindings],
+  };
+}
+
+/** Account deltas, this instance's hold totals and the journal rows, in one statement (data-modifying CTEs). */
+export async function writeBatchChanges(trx: Knex.Transaction, changes: BatchChanges): Promise<void> {
+  const writes = batchChangeCtes(changes);
+  if (writes.empty) return;
+  await trx.raw(`WITH ${writes.sql} SELECT 1`, writes.bindings);
 }
 
 export interface UncheckedBatch extends BatchChanges {
@@ -110,9 +115,7 @@ export interface UncheckedBatch extends BatchChanges {
  */
 export async function writeBatchAtOnce(knex: Knex, batch: UncheckedBatch): Promise<boolean> {
   const ids = [...new Set(batch.accountIds)].sort();
-  const accounts = batch.accounts.filter((c) => c.balance !== 0n || c.debitsPending !== 0n || c.creditsPending !== 0n);
-  const holds = [...batch.instanceHolds].filter(([, hold]) => hold.debit !== 0n || hold.credit !== 0n);
-  const journal = batch.journal;
+  const writes = batchChangeCtes(batch, '(SELECT ok FROM checked)');
   const result = await knex.raw(
     `WITH alive AS MATERIALIZED (SELECT id FROM ledger_instances WHERE id = ? FOR SHARE),
      locked AS MATERIALIZED (
@@ -128,54 +131,15 @@ export async function writeBatchAtOnce(knex: Knex, batch: UncheckedBatch): Promi
               LEFT JOIN locked AS d ON d.id = l.debit_account_id
               LEFT JOIN locked AS c ON c.id = l.credit_account_id
              WHERE d.asset_id IS NULL OR d.asset_id IS DISTINCT FROM c.asset_id) AS ok),
-     account_changes AS (
-       UPDATE ledger_accounts AS a
-          SET balance = a.balance + v.balance,
-              debits_pending = a.debits_pending + v.debits_pending,
-              credits_pending = a.credits_pending + v.credits_pending
-         FROM unnest(?::uuid[], ?::numeric[], ?::numeric[], ?::numeric[])
-           AS v(id, balance, debits_pending, credits_pending)
-        WHERE a.id = v.id AND (SELECT ok FROM checked)
-       RETURNING 1),
-     hold_changes AS (
-       INSERT INTO ledger_instance_holds (instance_id, account_id, debits_pending, credits_pending)
-       SELECT ?::uuid, v.account_id, v.debits, v.credits
-         FROM unnest(?::uuid[], ?::numeric[], ?::numeric[]) AS v(account_id, debits, credits)
-        WHERE (SELECT ok FROM checked)
-       ON CONFLICT (instance_id, account_id) DO UPDATE
-         SET debits_pending = ledger_instance_holds.debits_pending + excluded.debits_pending,
-             credits_pending = ledger_instance_holds.credits_pending + excluded.credits_pending
-       RETURNING 1),
-     journal_rows AS (
-       INSERT INTO ledger_journal (transfer_id, leg, kind, debit_account_id, credit_account_id, amount)
-       SELECT v.transfer_id, v.leg, 'packet', v.debit_account_id, v.credit_account_id, v.amount
-         FROM unnest(?::uuid[], ?::smallint[], ?::uuid[], ?::uuid[], ?::numeric[])
-           AS v(transfer_id, leg, debit_account_id, credit_account_id, amount)
-        WHERE (SELECT ok FROM checked)
-       RETURNING 1)
-     SELECT (SELECT ok FROM checked) AS ok,
-            (SELECT count(*) FROM account_changes) AS accounts,
-            (SELECT count(*) FROM hold_changes) AS holds,
-            (SELECT count(*) FROM journal_rows) AS journal`,
+     ${writes.sql}
+     SELECT (SELECT ok FROM checked) AS ok`,
     [
       batch.instanceId,
       ids,
       ids.length,
       batch.legs.map((leg) => leg.debitAccountId),
       batch.legs.map((leg) => leg.creditAccountId),
-      accounts.map((c) => c.id),
-      accounts.map((c) => c.balance.toString()),
-      accounts.map((c) => c.debitsPending.toString()),
-      accounts.map((c) => c.creditsPending.toString()),
-      batch.instanceId,
-      holds.map(([accountId]) => accountId),
-      holds.map(([, hold]) => hold.debit.toString()),
-      holds.map(([, hold]) => hold.credit.toString()),
-      journal.map((e) => e.transferId),
-      journal.map((e) => e.leg),
-      journal.map((e) => e.debitAccountId),
-      journal.map((e) => e.creditAccountId),
-      journal.map((e) => e.amount.toString()),
+      ...writes.bindings,
     ],
   );
   return (result.rows as { ok: boolean }[])[0]?.ok === true;

@@ -23,6 +23,7 @@ import {
 } from './balance-rules';
 import { cloneStates, diffAccounts, type AccountChange } from './account-store';
 import { lockBatchAccounts, writeBatchAtOnce, writeBatchChanges } from './batch-sql';
+import { sqlState } from '../errors';
 import { beatHeartbeat, registerInstance, releaseAbandonedInstances, unregisterInstance } from './instances';
 import type { JournalEntry } from './journal';
 import type { Leg } from './ledger-types';
@@ -152,7 +153,7 @@ export function createPacketLedger(options: PacketLedgerOptions): PacketLedger {
         return;
       } catch (error) {
         if (error instanceof InstanceFencedError) await reRegister();
-        const code = (error as { code?: string }).code;
+        const code = sqlState(error);
         if (attempt < MAX_ATTEMPTS && code !== undefined && RETRYABLE.has(code)) continue;
         logger.error({ err: error, operations: batch.length }, 'packet ledger batch failed');
         fail(batch, error);
@@ -170,14 +171,11 @@ export function createPacketLedger(options: PacketLedgerOptions): PacketLedger {
    * statement may have committed.
    */
   async function writeBatchAtOnceIfItFits(batch: Operation[]): Promise<Array<HoldOutcome | undefined> | undefined> {
+    // The batch's net change per account, summed with the same rules the careful path applies to locked states.
     const accountChanges = new Map<string, AccountChange>();
-    const change = (accountId: string): AccountChange => {
-      let current = accountChanges.get(accountId);
-      if (!current)
-        accountChanges.set(
-          accountId,
-          (current = { id: accountId, balance: 0n, debitsPending: 0n, creditsPending: 0n }),
-        );
+    const change = (id: string): AccountChange => {
+      const current = accountChanges.get(id) ?? { id, balance: 0n, debitsPending: 0n, creditsPending: 0n };
+      accountChanges.set(id, current);
       return current;
     };
     const instanceChange = new Map<string, AccountHold>();
@@ -193,9 +191,7 @@ export function createPacketLedger(options: PacketLedgerOptions): PacketLedger {
           accountIds.push(leg.debitAccountId, leg.creditAccountId);
         }
         for (const [accountId, hold] of operation.holds) {
-          const account = change(accountId);
-          account.debitsPending += hold.debit;
-          account.creditsPending += hold.credit;
+          applyHold(change(accountId), hold);
           addHold(instanceChange, accountId, hold, 1n);
         }
         const hold: PacketHold = {
@@ -209,11 +205,9 @@ export function createPacketLedger(options: PacketLedgerOptions): PacketLedger {
       }
       // A hold of an earlier registration was released with it: nothing is left to post or void.
       if (operation.hold.instanceId !== registration) return;
+      const resolve = operation.kind === 'post' ? applyPost : applyRelease;
       for (const [accountId, hold] of operation.hold.holds) {
-        const account = change(accountId);
-        account.debitsPending -= hold.debit;
-        account.creditsPending -= hold.credit;
-        if (operation.kind === 'post') account.balance += hold.credit - hold.debit;
+        resolve(change(accountId), hold);
         addHold(instanceChange, accountId, hold, -1n);
       }
       if (operation.kind === 'post') {
@@ -446,8 +440,7 @@ function admit(
 
 /** An error the database itself reported for a statement (a SQLSTATE): the statement did not commit. */
 function isDatabaseAnswer(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
+  return /^[0-9A-Z]{5}$/.test(sqlState(error) ?? '');
 }
 
 function addHold(change: Map<string, AccountHold>, accountId: string, hold: AccountHold, sign: bigint): void {

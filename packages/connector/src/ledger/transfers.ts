@@ -5,10 +5,25 @@ import type { Knex } from 'knex';
 import { checkUInt64, fromDbAmount } from '../amounts';
 import { ConnectorError, invalidArgument } from '../errors';
 import { isUuid } from '../pagination';
-import { applyHold, applyPost, applyRelease, holdsOfLegs, refuseHold, type HoldRefusal } from './balance-rules';
-import { cloneStates, diffAccounts, lockAccounts, updateAccounts, type AccountChange } from './account-store';
+import {
+  applyHold,
+  applyPost,
+  applyRelease,
+  holdsOfLegs,
+  refuseHold,
+  type AccountState,
+  type HoldRefusal,
+} from './balance-rules';
+import {
+  accountChangesCte,
+  cloneStates,
+  diffAccounts,
+  lockAccounts,
+  updateAccounts,
+  type AccountChange,
+} from './account-store';
 import { getAssetAccountIds } from './accounts';
-import { appendJournal } from './journal';
+import { appendJournal, journalRowsCte } from './journal';
 import type { Leg, LedgerTransfer, TransferKind, TransferState } from './ledger-types';
 
 export interface TransferOptions {
@@ -98,35 +113,33 @@ async function createTransfer(knex: Knex, request: NewTransfer): Promise<LedgerT
   // passed, so a refusal leaves the caller's transaction as it was. Two round trips: lock, then write.
   const create = async (trx: Knex.Transaction): Promise<LedgerTransfer> => {
     const before = await lockAccounts(trx, [leg.debitAccountId, leg.creditAccountId]);
-    const debit = before.get(leg.debitAccountId);
-    const credit = before.get(leg.creditAccountId);
-    const refusal = !debit
-      ? new ConnectorError('unknown_account', `unknown ledger account ${leg.debitAccountId}`)
-      : !credit
-        ? new ConnectorError('unknown_account', `unknown ledger account ${leg.creditAccountId}`)
-        : debit.assetId !== credit.assetId
-          ? new ConnectorError('asset_mismatch', 'both accounts of a transfer must have the same asset')
-          : undefined;
     const after = cloneStates(before);
-    let refused = refusal;
-    if (!refused) {
-      for (const [accountId, hold] of holdsOfLegs([leg])) {
-        const account = after.get(accountId)!;
-        const why = refuseHold(account, hold);
-        if (why) {
-          refused = refusalError(why, accountId);
-          break;
-        }
-        applyHold(account, hold);
-        if (!request.pending) applyPost(account, hold);
-      }
-    }
-    // A repeated request answers with the first result even when the balance would refuse it now.
-    if (refused) return existingTransfer(trx, request, refused);
+    const refusal = applyTransfer(after, leg, request.pending);
+    // A repeated request answers with the first result even when the accounts would refuse it now.
+    if (refusal) return existingTransfer(trx, request, refusal);
     const inserted = await writeNewTransfer(trx, request, diffAccounts(before, after));
     return inserted ?? existingTransfer(trx, request);
   };
   return (knex as Knex.Transaction).isTransaction ? create(knex as Knex.Transaction) : knex.transaction(create);
+}
+
+/** Applies the leg to the locked accounts' states, or says why it cannot be made (the states are then not to be used). */
+function applyTransfer(accounts: Map<string, AccountState>, leg: Leg, pending: boolean): ConnectorError | undefined {
+  const debit = accounts.get(leg.debitAccountId);
+  const credit = accounts.get(leg.creditAccountId);
+  if (!debit) return new ConnectorError('unknown_account', `unknown ledger account ${leg.debitAccountId}`);
+  if (!credit) return new ConnectorError('unknown_account', `unknown ledger account ${leg.creditAccountId}`);
+  if (debit.assetId !== credit.assetId) {
+    return new ConnectorError('asset_mismatch', 'both accounts of a transfer must have the same asset');
+  }
+  for (const [accountId, hold] of holdsOfLegs([leg])) {
+    const account = accounts.get(accountId)!;
+    const refusal = refuseHold(account, hold);
+    if (refusal) return refusalError(refusal, accountId);
+    applyHold(account, hold);
+    if (!pending) applyPost(account, hold);
+  }
+  return undefined;
 }
 
 /** The transfer already recorded under the request's id; `otherwise` (or unknown_transfer) when there is none. */
@@ -155,32 +168,18 @@ async function writeNewTransfer(
   changes: readonly AccountChange[],
 ): Promise<LedgerTransfer | undefined> {
   const { id, leg } = request;
-  const effective = changes.filter((c) => c.balance !== 0n || c.debitsPending !== 0n || c.creditsPending !== 0n);
-  const journal = request.pending ? [] : [{ ...leg, transferId: id, leg: 0 }];
+  const written = 'EXISTS (SELECT 1 FROM inserted)';
+  const accounts = accountChangesCte(changes, written);
+  const journal = journalRowsCte(request.kind, request.pending ? [] : [{ ...leg, transferId: id, leg: 0 }], written);
   const result = await trx.raw(
     `WITH inserted AS (
        INSERT INTO ledger_transfers (id, kind, debit_account_id, credit_account_id, amount, state, expires_at, resolved_at)
        VALUES (?, ?, ?, ?, ?, ?, now() + ?::bigint * interval '1 millisecond', CASE WHEN ? THEN NULL ELSE now() END)
        ON CONFLICT (id) DO NOTHING
        RETURNING *),
-     account_changes AS (
-       UPDATE ledger_accounts AS a
-          SET balance = a.balance + v.balance,
-              debits_pending = a.debits_pending + v.debits_pending,
-              credits_pending = a.credits_pending + v.credits_pending
-         FROM unnest(?::uuid[], ?::numeric[], ?::numeric[], ?::numeric[]) AS v(id, balance, debits_pending, credits_pending)
-        WHERE a.id = v.id AND EXISTS (SELECT 1 FROM inserted)
-       RETURNING 1),
-     journal_rows AS (
-       INSERT INTO ledger_journal (transfer_id, leg, kind, debit_account_id, credit_account_id, amount)
-       SELECT v.transfer_id, v.leg, ?, v.debit_account_id, v.credit_account_id, v.amount
-         FROM unnest(?::uuid[], ?::smallint[], ?::uuid[], ?::uuid[], ?::numeric[])
-           AS v(transfer_id, leg, debit_account_id, credit_account_id, amount)
-        WHERE EXISTS (SELECT 1 FROM inserted)
-       RETURNING 1)
-     SELECT inserted.*, (SELECT count(*) FROM account_changes) AS accounts_changed,
-            (SELECT count(*) FROM journal_rows) AS journal_rows
-       FROM inserted`,
+     ${accounts.sql},
+     ${journal.sql}
+     SELECT * FROM inserted`,
     [
       id,
       request.kind,
@@ -190,16 +189,8 @@ async function writeNewTransfer(
       request.pending ? 'pending' : 'posted',
       request.timeoutMs ?? null,
       request.pending,
-      effective.map((c) => c.id),
-      effective.map((c) => c.balance.toString()),
-      effective.map((c) => c.debitsPending.toString()),
-      effective.map((c) => c.creditsPending.toString()),
-      request.kind,
-      journal.map((e) => e.transferId),
-      journal.map((e) => e.leg),
-      journal.map((e) => e.debitAccountId),
-      journal.map((e) => e.creditAccountId),
-      journal.map((e) => e.amount.toString()),
+      ...accounts.bindings,
+      ...journal.bindings,
     ],
   );
   const row = (result.rows as TransferRow[])[0];

@@ -73,11 +73,12 @@ function createListeningTokenCache(
   deps: AuthServerDeps,
   logger: Logger,
 ): IntrospectionTokenCache & { stop(): Promise<void> } {
-  const cache = createIntrospectionTokenCache({ ttlMs: deps.tokenCacheTtlMs ?? DEFAULT_TOKEN_CACHE_TTL_MS });
+  const ttlMs = deps.tokenCacheTtlMs ?? DEFAULT_TOKEN_CACHE_TTL_MS;
+  const cache = createIntrospectionTokenCache({ ttlMs });
   let active: IntrospectionTokenCache = NO_TOKEN_CACHE;
   const unlisten =
     deps.listen &&
-    (deps.tokenCacheTtlMs ?? DEFAULT_TOKEN_CACHE_TTL_MS) > 0 &&
+    ttlMs > 0 &&
     deps
       .listen(TOKEN_CHANGES_CHANNEL, () => cache.invalidate())
       .then(

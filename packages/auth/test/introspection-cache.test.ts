@@ -1,11 +1,11 @@
 // The introspection token cache: tokens are read once, and forgotten at once when they are revoked or rotated or
 // their grant is cancelled — in the process that made the change, and in another process on the same database when
 // the change's NOTIFY arrives (long before the cache's time limit, which these tests set to a minute).
-import { isFinalizedGrantWithAccessToken, type AuthenticatedClient } from '@interledger/open-payments';
+import type { AuthenticatedClient } from '@interledger/open-payments';
 import { createTestDatabase, type TestDatabase } from '../../../test-support';
 import { startAuthHarness, type AuthHarness } from './support/auth-harness';
 import { startWalletServer, type TestWallet, type WalletServer } from './support/client-wallets';
-import { sdkClientFor } from './support/sdk';
+import { readGrant, sdkClientFor } from './support/sdk';
 import { createIntrospectionTokenCache } from '../src/introspection/token-cache';
 import type { TokenWithGrant } from '../src/store/access-tokens';
 
@@ -37,14 +37,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function tokenGrant() {
-  const grant = await client.grant.request(
-    { url: first.grantUrl },
-    { access_token: { access: [{ type: 'incoming-payment', actions: ['read'], identifier: alice.url }] } },
-  );
-  if (!isFinalizedGrantWithAccessToken(grant)) throw new Error('expected a token');
-  return grant;
-}
+const tokenGrant = () => readGrant(client, first.grantUrl, alice.url);
 
 const introspect = (harness: AuthHarness, token: string) => harness.auth.introspect({ access_token: token });
 

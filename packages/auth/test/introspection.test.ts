@@ -8,7 +8,7 @@ import { createIntrospectionClient, IntrospectionClientError, parseIntrospection
 import { startAuthHarness, IDP_SECRET, type AuthHarness } from './support/auth-harness';
 import { startWalletServer, type TestWallet, type WalletServer } from './support/client-wallets';
 import { browse, sleep } from './support/front-channel';
-import { sdkClientFor } from './support/sdk';
+import { readGrant, sdkClientFor } from './support/sdk';
 import type { Introspect } from '@sluice/resource';
 
 let database: TestDatabase;
@@ -33,14 +33,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function tokenGrant() {
-  const grant = await client.grant.request(
-    { url: harness.grantUrl },
-    { access_token: { access: [{ type: 'incoming-payment', actions: ['read'], identifier: alice.url }] } },
-  );
-  if (!isFinalizedGrantWithAccessToken(grant)) throw new Error('expected a token');
-  return grant;
-}
+const tokenGrant = () => readGrant(client, harness.grantUrl, alice.url);
 
 it('introspects with a single database query, whatever the number of requested items', async () => {
   const grant = await tokenGrant();

@@ -49,6 +49,13 @@ describe('Open Payments rules', () => {
     );
   }
 
+  /** Alice's outgoing payment from `quote`, with an outgoing-payment token. */
+  const pay = (token: string, quote: Quote) =>
+    alice.client.outgoingPayment.create(
+      { url: rs(), accessToken: token },
+      { walletAddress: url(alice), quoteId: quote.id },
+    );
+
   async function outgoingToken(limits?: Record<string, unknown>): Promise<string> {
     const pending = await alice.client.grant.request(
       { url: as() },
@@ -77,14 +84,7 @@ describe('Open Payments rules', () => {
   it('never lets concurrent payments together exceed the grant debitAmount limit', async () => {
     const quotes = await Promise.all(['1000', '1000', '1000', '1000'].map(quoteFor));
     const token = await outgoingToken({ debitAmount: { value: '2500', assetCode: 'USD', assetScale: 2 } });
-    const results = await Promise.allSettled(
-      quotes.map((quote) =>
-        alice.client.outgoingPayment.create(
-          { url: rs(), accessToken: token },
-          { walletAddress: url(alice), quoteId: quote.id },
-        ),
-      ),
-    );
+    const results = await Promise.allSettled(quotes.map((quote) => pay(token, quote)));
     const created = results.filter((result) => result.status === 'fulfilled');
     expect(created).toHaveLength(2);
     for (const result of results) {
@@ -99,14 +99,7 @@ describe('Open Payments rules', () => {
     const token = await outgoingToken({ debitAmount: { value: '100000', assetCode: 'USD', assetScale: 2 } });
     const accountId = await sluice.services.walletAddressAccountId!(alice.walletAddress);
     const before = (await sluice.services.connector!.getBalance(accountId)).balance;
-    const results = await Promise.allSettled(
-      [1, 2, 3, 4].map(() =>
-        alice.client.outgoingPayment.create(
-          { url: rs(), accessToken: token },
-          { walletAddress: url(alice), quoteId: quote.id },
-        ),
-      ),
-    );
+    const results = await Promise.allSettled([1, 2, 3, 4].map(() => pay(token, quote)));
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
     for (const result of results) {
       if (result.status === 'rejected') expect(result.reason).toMatchObject({ status: 400 });
@@ -115,24 +108,14 @@ describe('Open Payments rules', () => {
     const spent = await alice.client.outgoingPayment.getGrantSpentAmounts({ url: rs(), accessToken: token });
     expect(spent.spentDebitAmount).toEqual({ value: '500', assetCode: 'USD', assetScale: 2 });
     // And later, once the first payment is long committed.
-    await expect(
-      alice.client.outgoingPayment.create(
-        { url: rs(), accessToken: token },
-        { walletAddress: url(alice), quoteId: quote.id },
-      ),
-    ).rejects.toMatchObject({ status: 400 });
+    await expect(pay(token, quote)).rejects.toMatchObject({ status: 400 });
   }, 60_000);
 
   it('refuses to pay an expired quote', async () => {
     const quote = await quoteFor('500');
     const token = await outgoingToken();
     await new Promise((resolve) => setTimeout(resolve, 2_200));
-    await expect(
-      alice.client.outgoingPayment.create(
-        { url: rs(), accessToken: token },
-        { walletAddress: url(alice), quoteId: quote.id },
-      ),
-    ).rejects.toMatchObject({ status: 400 });
+    await expect(pay(token, quote)).rejects.toMatchObject({ status: 400 });
   }, 60_000);
 
   it('accepts a token only from its own client, for its own wallet address', async () => {

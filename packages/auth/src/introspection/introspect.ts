@@ -15,8 +15,8 @@ export interface IntrospectDeps {
 
 /**
  * Answers whether a token is usable right now. The token's row may come from the token cache, which forgets it as
- * soon as it is revoked or rotated (see token-cache.ts); expiry is checked on every call. Unknown, expired, revoked tokens and tokens of revoked grants are all
- * `{ active: false }`, indistinguishable to the caller.
+ * soon as it is revoked or rotated (see token-cache.ts); expiry is checked on every call. Unknown, expired, revoked
+ * tokens and tokens of revoked grants are all `{ active: false }`, indistinguishable to the caller.
  */
 export async function introspect(deps: IntrospectDeps, request: IntrospectionRequest): Promise<IntrospectionResponse> {
   const valueHash = hashToken(request.access_token);

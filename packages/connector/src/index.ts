@@ -1,7 +1,7 @@
 // Public API of @sluice/connector.
 export { createConnector } from './connector';
 export type { Connector, ConnectorDeps, LocalAccountResolver, SendOptions } from './connector';
-export type { LocalReceiverHandler } from './pipeline/packet-context';
+export type { LocalReceiverHandler, LocalSettlement, SettlementWrite } from './pipeline/packet-context';
 export type { PeerSender } from './pipeline/send';
 
 export { ConnectorError } from './errors';

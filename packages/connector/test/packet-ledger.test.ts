@@ -272,3 +272,82 @@ test('stop waits for open holds, then unregisters and releases whatever is left'
   expect(await ledger.getBalance(from)).toMatchObject({ balance: 30n, debitsPending: 0n });
   expect(await ledger.verifyLedger()).toEqual([]);
 });
+
+describe('postWith: a hold posted in one statement with a local receiver’s own write', () => {
+  // The receiver's record: a row per packet, at most 99 (a CHECK makes a write fail).
+  beforeAll(async () => {
+    await db.knex.raw('CREATE TABLE settlement_probe (id uuid PRIMARY KEY, n integer NOT NULL CHECK (n < 100))');
+  });
+  const record = (id: string, n: number) => (condition: string) => ({
+    sql: `settled AS (
+       INSERT INTO settlement_probe (id, n) SELECT ?::uuid, ? WHERE (${condition})
+       ON CONFLICT (id) DO NOTHING RETURNING id, n)`,
+    bindings: [id, n],
+  });
+  const recorded = async (id: string) => db.knex('settlement_probe').where({ id }).first();
+
+  test('both commit together: the write’s rows come back, the money is posted and journaled', async () => {
+    const packetLedger = await startPacketLedger();
+    const from = await wallet(1000n);
+    const to = await wallet(0n);
+    const held = await hold(packetLedger, from, to, 250n);
+    const id = randomUUID();
+    expect(await packetLedger.postWith(held, record(id, 7))).toEqual([{ id, n: 7 }]);
+    expect(await recorded(id)).toMatchObject({ n: 7 });
+    expect(await ledger.getBalance(from)).toMatchObject({ balance: 750n, debitsPending: 0n });
+    expect(await ledger.getBalance(to)).toMatchObject({ balance: 250n, creditsPending: 0n });
+    expect(await db.knex('ledger_journal').where({ transfer_id: held.transferId })).toHaveLength(2);
+    expect(packetLedger.openHolds).toBe(0);
+    // Posted once: neither a second post nor a void touches it again.
+    await expect(packetLedger.post(held)).rejects.toThrow(/already resolved/);
+    packetLedger.void(held);
+    await settled(packetLedger);
+    expect(await ledger.getBalance(from)).toMatchObject({ balance: 750n, debitsPending: 0n });
+    expect(await ledger.verifyLedger()).toEqual([]);
+  });
+
+  test('a write that returns no row posts nothing; a write that fails writes nothing; the hold is then voided', async () => {
+    const packetLedger = await startPacketLedger();
+    const from = await wallet(1000n);
+    const to = await wallet(0n);
+    const taken = randomUUID();
+    await db.knex('settlement_probe').insert({ id: taken, n: 1 });
+
+    const refused = await hold(packetLedger, from, to, 100n);
+    expect(await packetLedger.postWith(refused, record(taken, 2))).toEqual([]);
+    expect(await recorded(taken)).toMatchObject({ n: 1 });
+    const failing = await hold(packetLedger, from, to, 200n);
+    const id = randomUUID();
+    await expect(packetLedger.postWith(failing, record(id, 500))).rejects.toMatchObject({ code: 'ledger_unavailable' });
+    expect(await recorded(id)).toBeUndefined();
+    expect(await ledger.getBalance(from)).toMatchObject({ balance: 1000n, debitsPending: 300n });
+    expect(await db.knex('ledger_journal').whereIn('transfer_id', [refused.transferId, failing.transferId])).toEqual(
+      [],
+    );
+
+    packetLedger.void(refused);
+    packetLedger.void(failing);
+    await settled(packetLedger);
+    expect(await ledger.getBalance(from)).toMatchObject({ balance: 1000n, debitsPending: 0n });
+    expect(await ledger.getBalance(to)).toMatchObject({ balance: 0n, creditsPending: 0n });
+    expect(await ledger.verifyLedger()).toEqual([]);
+  });
+
+  test('a hold released with its dead instance is not posted, and the receiver’s write is not applied', async () => {
+    const paused = await startPacketLedger();
+    const from = await wallet(100n);
+    const to = await wallet(0n);
+    const orphan = await hold(paused, from, to, 60n);
+    await db
+      .knex('ledger_instances')
+      .where({ id: paused.instanceId })
+      .update({ heartbeat_at: db.knex.raw("now() - interval '1 hour'") });
+    await startPacketLedger(await secondKnex(), { abandonAfterMs: 60_000 });
+    const id = randomUUID();
+    await expect(paused.postWith(orphan, record(id, 1))).rejects.toMatchObject({ code: 'ledger_unavailable' });
+    expect(await recorded(id)).toBeUndefined();
+    expect(await ledger.getBalance(from)).toMatchObject({ balance: 100n, debitsPending: 0n });
+    expect(await ledger.getBalance(to)).toMatchObject({ balance: 0n, creditsPending: 0n });
+    expect(await ledger.verifyLedger()).toEqual([]);
+  });
+});

@@ -3,6 +3,7 @@ import { IlpErrorCode, type IlpPrepare, type IlpReply } from '@sluice/ilp';
 import type { HoldOutcome, PacketHold, PacketLedger } from '../src/ledger/packet-ledger';
 import type { Leg } from '../src/ledger/ledger-types';
 import { createBalanceMiddleware } from '../src/pipeline/balance';
+import { composePipeline, createRejectFactory } from '../src/pipeline/compose';
 import { createExpiryTimerMiddleware } from '../src/pipeline/expiry-timer';
 import { createFulfillmentCheckMiddleware } from '../src/pipeline/fulfillment-check';
 import type { PacketContext } from '../src/pipeline/packet-context';
@@ -15,6 +16,8 @@ function fakeLedger(refuse?: { accountId: string }) {
   const events: string[] = [];
   let legs: readonly Leg[] = [];
   let postFails = false;
+  let settledRows: Record<string, unknown>[] = [{ id: 'credited' }];
+  let settleDelayMs = 0;
   const ledger: PacketLedger = {
     instanceId: 'fake',
     openHolds: 0,
@@ -30,6 +33,11 @@ function fakeLedger(refuse?: { accountId: string }) {
       events.push('post');
       if (postFails) throw new Error('database gone');
     },
+    async postWith(_hold, write) {
+      events.push(`postWith:${write('true').sql}`);
+      await new Promise((resolve) => setTimeout(resolve, settleDelayMs));
+      return settledRows;
+    },
     void() {
       events.push('void');
     },
@@ -38,6 +46,10 @@ function fakeLedger(refuse?: { accountId: string }) {
     ledger,
     events,
     legs: () => legs,
+    settleWith: (rows: Record<string, unknown>[], delayMs = 0) => {
+      settledRows = rows;
+      settleDelayMs = delayMs;
+    },
     failPosts: () => {
       postFails = true;
     },
@@ -125,6 +137,82 @@ describe('balance', () => {
     );
     expectFulfill(reply);
     expect(fake.events).toEqual([]);
+  });
+});
+
+describe('local settlement', () => {
+  const write = (condition: string) => ({ sql: `settled AS (SELECT 1 WHERE ${condition})`, bindings: [] });
+  const pipelineOf = (fake: ReturnType<typeof fakeLedger>, receiver: (ctx: PacketContext) => Promise<IlpReply>) =>
+    composePipeline(
+      [
+        createBalanceMiddleware({ packetLedger: fake.ledger, logger: silentLogger }),
+        createExpiryTimerMiddleware({ ilpAddress: OWN_ADDRESS }),
+        receiver,
+      ],
+      createRejectFactory(OWN_ADDRESS, silentLogger),
+    );
+  const expiringPacket = (inMs: number) => {
+    const ctx = packet(100n, 92n);
+    ctx.outgoingExpiresAt = new Date(Date.now() + inMs);
+    return ctx;
+  };
+
+  test('a local receiver posts the hold together with its own write, once; the Fulfill is relayed', async () => {
+    const fake = fakeLedger();
+    let rows: unknown;
+    const reply = await pipelineOf(fake, async (ctx) => {
+      rows = await ctx.settlement!.settle(write);
+      await expect(ctx.settlement!.settle(write)).rejects.toThrow('settled once');
+      return fulfilled();
+    })(expiringPacket(5000));
+    expectFulfill(reply);
+    expect(rows).toEqual([{ id: 'credited' }]);
+    expect(fake.events).toEqual(['hold', 'postWith:settled AS (SELECT 1 WHERE true)']);
+  });
+
+  test('a write that refuses posts nothing; the receiver’s Reject voids the hold', async () => {
+    const fake = fakeLedger();
+    fake.settleWith([]);
+    const reply = await pipelineOf(fake, async (ctx) => {
+      expect(await ctx.settlement!.settle(write)).toEqual([]);
+      return rejectReply();
+    })(expiringPacket(5000));
+    expect(reply).toEqual(rejectReply());
+    expect(fake.events).toEqual(['hold', 'postWith:settled AS (SELECT 1 WHERE true)', 'void']);
+  });
+
+  test('a settlement in flight at the expiry is let finish: the receiver’s Fulfill is the answer, not R00', async () => {
+    const fake = fakeLedger();
+    fake.settleWith([{ id: 'credited' }], 300);
+    const reply = await pipelineOf(fake, async (ctx) => {
+      await ctx.settlement!.settle(write);
+      return fulfilled();
+    })(expiringPacket(100));
+    expectFulfill(reply);
+    expect(fake.events).toEqual(['hold', 'postWith:settled AS (SELECT 1 WHERE true)']);
+  });
+
+  test('after the expiry a settlement is refused and nothing is posted: R00, the hold voided', async () => {
+    const fake = fakeLedger();
+    let refused: unknown;
+    const reply = await pipelineOf(fake, async (ctx) => {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      refused = await ctx.settlement!.settle(write).catch((error: unknown) => error);
+      return fulfilled();
+    })(expiringPacket(100));
+    expectReject(reply, 'R00');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(refused).toMatchObject({ code: 'R00' });
+    expect(fake.events).toEqual(['hold', 'void']);
+  });
+
+  test('only a local destination is offered a settlement', async () => {
+    const fake = fakeLedger();
+    const ctx = packet(100n, 92n);
+    ctx.destination = { kind: 'peer', accountId: 'bob', asset: EUR, peer: peerInfo('bob', { asset: EUR }) };
+    await run(createBalanceMiddleware({ packetLedger: fake.ledger, logger: silentLogger }), ctx, fulfilled);
+    expect(ctx.settlement).toBeUndefined();
+    expect(fake.events).toEqual(['hold', 'post']);
   });
 });
 

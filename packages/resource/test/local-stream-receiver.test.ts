@@ -1,7 +1,7 @@
 import { type ResourceServer, type WalletAddress } from '@sluice/resource';
-import { sendPayment } from '@sluice/stream';
+import { sendPayment, type IlpPrepare } from '@sluice/stream';
 import { createTestDatabase, type TestDatabase } from '../../../test-support';
-import { createLocalStreamReceiver } from '../src/stream/local-stream-receiver';
+import { createLocalStreamReceiver, type PacketSettlement } from '../src/stream/local-stream-receiver';
 import { createTestResourceServer, insertAsset } from './fixtures';
 
 describe('local STREAM receiver', () => {
@@ -17,6 +17,16 @@ describe('local STREAM receiver', () => {
     receiver = createLocalStreamReceiver({ ...resource, knex: db.knex, ilpAddress: 'test.sluice' });
   });
   afterAll(() => db.drop());
+
+  // No connector here: the settlement runs the receiver's own write alone (with the connector, the same statement also
+  // posts the packet's money; the server's tests cover that).
+  const settlement: PacketSettlement = {
+    async settle(write) {
+      const { sql, bindings } = write('true');
+      return (await db.knex.raw(`WITH ${sql} SELECT * FROM settled`, bindings)).rows;
+    },
+  };
+  const deliver = (prepare: IlpPrepare) => receiver.handlePrepare(prepare, settlement);
 
   const credentialsFor = (paymentId: string) =>
     resource.receivers.credentials(alice, { kind: 'incoming-payment', incomingPaymentId: paymentId });
@@ -43,7 +53,7 @@ describe('local STREAM receiver', () => {
           return { code: 'F08', triggeredBy: 'test.sluice', message: '', data };
         }
         packets++;
-        return receiver.handlePrepare(prepare);
+        return deliver(prepare);
       },
     });
     expect(progress.delivered).toBe(10000n);
@@ -64,10 +74,35 @@ describe('local STREAM receiver', () => {
         sharedSecret: credentials.sharedSecret,
         sourceAmount: 800n,
         minExchangeRate: 1,
-        sendPrepare: (prepare) => receiver.handlePrepare(prepare),
+        sendPrepare: deliver,
       }),
     ).rejects.toMatchObject({ code: expect.stringMatching(/RECEIVER_REFUSED|CLOSED_BY_RECEIVER/) });
     expect((await resource.incomingPayments.get(payment.id))?.receivedAmount.value).toBe(500n);
+  });
+
+  it('declines money that does not come with a settlement from the ledger, and credits nothing', async () => {
+    const payment = await resource.incomingPayments.create({
+      walletAddress: alice,
+      incomingAmount: { value: '500', assetCode: 'USD', assetScale: 2 },
+    });
+    const credentials = credentialsFor(payment.id);
+    let rejects = 0;
+    await expect(
+      sendPayment({
+        destinationAddress: credentials.ilpAddress,
+        sharedSecret: credentials.sharedSecret,
+        sourceAmount: 100n,
+        minExchangeRate: 1,
+        signal: AbortSignal.timeout(500),
+        sendPrepare: async (prepare) => {
+          const reply = await receiver.handlePrepare(prepare);
+          if ('code' in reply && prepare.amount > 0n) rejects++;
+          return reply;
+        },
+      }),
+    ).rejects.toThrow();
+    expect(rejects).toBeGreaterThan(0);
+    expect((await resource.incomingPayments.get(payment.id))?.receivedAmount.value).toBe(0n);
   });
 
   it('answers F02 for unknown or inactive wallet addresses', async () => {

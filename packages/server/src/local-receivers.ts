@@ -2,7 +2,7 @@
 // the money credited to that wallet address's ledger account. Wallet addresses created in this process are routed at
 // once; a periodic sync picks up those created or deactivated by other processes on the same database.
 import type { Knex } from 'knex';
-import type { Connector } from '@sluice/connector';
+import type { Connector, LocalReceiverHandler } from '@sluice/connector';
 import type { LocalStreamReceiver, WalletAddress } from '@sluice/resource';
 import type { Logger } from './logger';
 import type { WalletAccountIds } from './payment-ledger';
@@ -19,8 +19,7 @@ export function createLocalReceiverRoutes(deps: {
   const registered = new Map<string, { unregister: () => void; walletAddressId: string }>();
   let timer: NodeJS.Timeout | undefined;
 
-  const handler = (prepare: Parameters<LocalStreamReceiver['handlePrepare']>[0]) =>
-    deps.receiver.handlePrepare(prepare);
+  const handler: LocalReceiverHandler = (prepare, source) => deps.receiver.handlePrepare(prepare, source.settlement);
 
   function route(walletAddressId: string, assetId: string, segment: string): void {
     if (registered.has(segment)) return;

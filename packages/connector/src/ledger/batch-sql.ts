@@ -144,3 +144,41 @@ export async function writeBatchAtOnce(knex: Knex, batch: UncheckedBatch): Promi
   );
   return (result.rows as { ok: boolean }[])[0]?.ok === true;
 }
+
+/**
+ * What a local receiver writes together with the post of its packet: data-modifying CTEs, applied only where the SQL
+ * `condition` holds, one of which is named `settled`. The packet is posted exactly when `settled` returns a row.
+ */
+export type SettlementWrite = (condition: string) => SqlFragment;
+
+export interface PostWithWrite extends BatchChanges {
+  /** The accounts the post changes: locked in id order before anything else is. */
+  accountIds: readonly string[];
+  write: SettlementWrite;
+}
+
+/**
+ * One hold posted together with a receiver's own write, in one autocommit statement, so that neither commits without
+ * the other. Locks this instance's registration, then the accounts in id order (as every batch does), and only then
+ * runs the receiver's write (which may lock its own rows: accounts are always locked first, so two of these never
+ * deadlock); the post is written only when that write returned a row. Returns the `settled` rows (none: nothing written).
+ */
+export async function writePostWith(knex: Knex, post: PostWithWrite): Promise<Record<string, unknown>[]> {
+  const ids = [...new Set(post.accountIds)].sort();
+  const receiverWrite = post.write('(SELECT ok FROM ready)');
+  const writes = batchChangeCtes(post, 'EXISTS (SELECT 1 FROM settled)');
+  const result = await knex.raw(
+    `WITH alive AS MATERIALIZED (SELECT id FROM ledger_instances WHERE id = ? FOR SHARE),
+     locked AS MATERIALIZED (
+       SELECT a.id FROM ledger_accounts AS a
+        WHERE a.id = ANY(?::uuid[]) AND EXISTS (SELECT 1 FROM alive)
+        ORDER BY a.id
+          FOR UPDATE OF a),
+     ready AS MATERIALIZED (SELECT (SELECT count(*) FROM locked) = ? AS ok),
+     ${receiverWrite.sql},
+     ${writes.sql}
+     SELECT * FROM settled`,
+    [post.instanceId, ids, ids.length, ...receiverWrite.bindings, ...writes.bindings],
+  );
+  return result.rows as Record<string, unknown>[];
+}

@@ -22,9 +22,21 @@ import {
   type HoldRefusal,
 } from './balance-rules';
 import { cloneStates, diffAccounts, type AccountChange } from './account-store';
-import { lockBatchAccounts, writeBatchAtOnce, writeBatchChanges } from './batch-sql';
+import {
+  lockBatchAccounts,
+  writeBatchAtOnce,
+  writeBatchChanges,
+  writePostWith,
+  type SettlementWrite,
+} from './batch-sql';
 import { sqlState } from '../errors';
-import { beatHeartbeat, registerInstance, releaseAbandonedInstances, unregisterInstance } from './instances';
+import {
+  beatHeartbeat,
+  isRegistered,
+  registerInstance,
+  releaseAbandonedInstances,
+  unregisterInstance,
+} from './instances';
 import type { JournalEntry } from './journal';
 import type { Leg } from './ledger-types';
 
@@ -58,6 +70,14 @@ export interface PacketLedger {
   hold(transferId: string, legs: readonly Leg[]): Promise<HoldOutcome>;
   /** Resolves once the posted legs are committed; rejects when they could not be (the hold is then voided). */
   post(hold: PacketHold): Promise<void>;
+  /**
+   * Posts the hold in one statement together with `write` (a local receiver's own record of the money, e.g. crediting
+   * an incoming payment), so that one never commits without the other. Resolves with the rows of write's `settled`
+   * CTE; none means the receiver's write refused and nothing was written (the hold is still open: void it). Rejects
+   * when the ledger could not be written; the hold is then still open, unless the outcome is unknown (no answer
+   * from the database), in which case it is left to this instance's release, which is right either way.
+   */
+  postWith(hold: PacketHold, write: SettlementWrite): Promise<Record<string, unknown>[]>;
   /** Gives the held amounts back; written with the next batch, retried until it succeeds. */
   void(hold: PacketHold): void;
   /** Holds not yet posted or voided. */
@@ -391,6 +411,58 @@ export function createPacketLedger(options: PacketLedgerOptions): PacketLedger {
       if (resolved.has(hold)) return Promise.reject(new Error(`hold ${hold.transferId} is already resolved`));
       resolved.add(hold);
       return new Promise<void>((resolve, reject) => enqueue({ kind: 'post', hold, settle: { resolve, reject } }));
+    },
+
+    async postWith(hold, write) {
+      if (resolved.has(hold)) throw new Error(`hold ${hold.transferId} is already resolved`);
+      if (hold.instanceId !== instanceId) {
+        throw new LedgerUnavailableError('the hold was released before it could be posted');
+      }
+      const accounts: AccountChange[] = [];
+      const instanceHolds = new Map<string, AccountHold>();
+      for (const [accountId, accountHold] of hold.holds) {
+        const change = { id: accountId, balance: 0n, debitsPending: 0n, creditsPending: 0n };
+        applyPost(change, accountHold);
+        accounts.push(change);
+        addHold(instanceHolds, accountId, accountHold, -1n);
+      }
+      const journal: JournalEntry[] = [];
+      hold.legs.forEach((leg, index) => {
+        if (leg.amount > 0n) journal.push({ ...leg, transferId: hold.transferId, leg: index });
+      });
+      // Resolved while the statement runs, so a void meanwhile cannot release what it may post.
+      resolved.add(hold);
+      let rows: Record<string, unknown>[];
+      try {
+        rows = await writePostWith(knex, {
+          instanceId: hold.instanceId,
+          accountIds: [...hold.holds.keys()],
+          accounts,
+          instanceHolds,
+          journal,
+          write,
+        });
+      } catch (error) {
+        if (isDatabaseAnswer(error)) resolved.delete(hold);
+        else {
+          // It may have committed: neither post nor void it again. If it did not, the hold is given back with this
+          // instance's registration (unregister or release), which counts exactly the holds never posted.
+          open.delete(hold);
+          logger.error({ err: error, transferId: hold.transferId }, 'settling a packet had no answer');
+        }
+        throw new LedgerUnavailableError('the ledger could not be written', { cause: error });
+      }
+      if (rows.length > 0) {
+        open.delete(hold);
+        if (running === 0 && queue.length === 0 && open.size === 0) idle?.();
+        return rows;
+      }
+      resolved.delete(hold);
+      // Nothing written: the receiver refused, or this registration is gone (and the hold with it).
+      if (!(await isRegistered(knex, hold.instanceId))) {
+        throw new LedgerUnavailableError('the hold was released before it could be posted');
+      }
+      return rows;
     },
 
     void(hold) {

@@ -7,6 +7,8 @@
 // voided. Zero-amount packets move no money and skip the ledger, and so do a local sender's unfulfillable probes
 // (Rafiki's `unfulfillable` quote packets): probing with amounts far beyond anyone's balance must not need liquidity.
 // Should such a probe come back fulfilled anyway, the Fulfill is not relayed: nothing was recorded for it.
+// A local receiver is offered to post the hold itself, in one statement with its own record of the money (a
+// LocalSettlement), so that a crash can never leave one committed without the other.
 import { randomUUID } from 'node:crypto';
 import { IlpError, IlpErrorCode, isFulfill, type IlpReply } from '@sluice/ilp';
 import type { Logger } from 'pino';
@@ -33,12 +35,39 @@ export function createBalanceMiddleware(deps: { packetLedger: PacketLedger; logg
     }
     if (!outcome.held) throw new IlpError(IlpErrorCode.T04_INSUFFICIENT_LIQUIDITY, refusalMessage(ctx, outcome));
     const { hold } = outcome;
+    let settled = false;
+    if (destinationOf(ctx).kind === 'local') {
+      ctx.settlement = {
+        async settle(write) {
+          if (settled || ctx.settling) throw new Error('a packet is settled once');
+          if (ctx.abort.signal.aborted) throw new IlpError(IlpErrorCode.R00_TRANSFER_TIMED_OUT, 'packet expired');
+          // Left set once it posted: from then on the packet's answer is the receiver's, never the expiry timer's.
+          const settling = packetLedger.postWith(hold, write);
+          ctx.settling = settling;
+          let rows: Record<string, unknown>[];
+          try {
+            rows = await settling;
+          } catch (error) {
+            ctx.settling = undefined;
+            throw error;
+          }
+          settled = rows.length > 0;
+          if (!settled) ctx.settling = undefined;
+          return rows;
+        },
+      };
+    }
     let reply: IlpReply;
     try {
       reply = await next();
     } catch (error) {
-      packetLedger.void(hold);
+      if (settled) logSettledReject(logger, ctx);
+      else packetLedger.void(hold);
       throw error;
+    }
+    if (settled) {
+      if (!isFulfill(reply)) logSettledReject(logger, ctx);
+      return reply;
     }
     if (!isFulfill(reply)) {
       packetLedger.void(hold);
@@ -53,6 +82,11 @@ export function createBalanceMiddleware(deps: { packetLedger: PacketLedger; logg
       throw new IlpError(IlpErrorCode.T00_INTERNAL_ERROR, 'ledger unavailable', undefined, { cause: error });
     }
   };
+}
+
+/** A receiver that settled must fulfill; should it not, the money stays where it went and the operator is told. */
+function logSettledReject(logger: Logger, ctx: PacketContext): void {
+  logger.error({ destination: ctx.prepare.destination }, 'a local receiver settled a packet and then rejected it');
 }
 
 function legsOf(ctx: PacketContext): Leg[] {

@@ -1,6 +1,7 @@
 // Step 10: a packet gets its answer by the outgoing expiry at the latest. If the next hop has not replied by then,
 // R00 goes upstream (RFC 0027: reject at expiry even without a reply), the transport is aborted, and a late reply
-// is discarded — so a Fulfill that comes too late is never posted.
+// is discarded — so a Fulfill that comes too late is never posted. A local receiver's settlement already in flight
+// at expiry is let finish (it started in time, and may have posted the money): its packet is answered as it decides.
 import { IlpErrorCode, type IlpReply } from '@sluice/ilp';
 import type { PacketMiddleware } from './packet-context';
 
@@ -19,7 +20,7 @@ export function createExpiryTimerMiddleware(deps: { ilpAddress: string; now?: ()
     const expiry = new Promise<IlpReply>((resolve) => {
       timer = setTimeout(() => {
         ctx.abort.abort();
-        resolve(timedOut());
+        if (!ctx.settling) resolve(timedOut());
       }, remaining);
     });
     try {

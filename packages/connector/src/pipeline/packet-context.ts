@@ -1,8 +1,25 @@
 // The state one packet carries through the pipeline. Each middleware fills in what the next ones need.
 import { IlpError, IlpErrorCode, type IlpPrepare, type IlpReply } from '@sluice/ilp';
 import type { AccountInfo, AssetInfo, PeerInfo } from '../directory';
+import type { SettlementWrite } from '../ledger/batch-sql';
 
-export type LocalReceiverHandler = (prepare: IlpPrepare, source: { accountId: string }) => Promise<IlpReply>;
+export type { SettlementWrite };
+
+/**
+ * Offered to a local receiver for a packet that carries money: it posts the packet's hold in one statement with the
+ * receiver's own write (e.g. crediting an incoming payment), so the receiver's record and the ledger commit together
+ * or not at all. Resolves with the rows of the write's `settled` CTE; none means the write refused and nothing was
+ * posted (the receiver then rejects the packet). Once it returned rows, the receiver must fulfill: the money moved.
+ * Rejects (and posts nothing the caller may count on) once the packet expired or when the ledger cannot be written.
+ */
+export interface LocalSettlement {
+  settle(write: SettlementWrite): Promise<Record<string, unknown>[]>;
+}
+
+export type LocalReceiverHandler = (
+  prepare: IlpPrepare,
+  source: { accountId: string; settlement?: LocalSettlement },
+) => Promise<IlpReply>;
 
 /** Where the route step decided the packet goes. */
 export type Destination =
@@ -28,6 +45,10 @@ export interface PacketContext {
    * so the ledger is not asked to hold anything for it, and a Fulfill for it is never relayed.
    */
   readonly unfulfillable: boolean;
+  /** Set by the balance step for a local destination when the packet holds money (see LocalSettlement). */
+  settlement?: LocalSettlement;
+  /** A settlement's statement in flight: the expiry timer lets it finish rather than answer R00 meanwhile. */
+  settling?: Promise<unknown>;
 }
 
 export type Next = () => Promise<IlpReply>;

@@ -12,7 +12,9 @@ export function createSendMiddleware(deps: { peerSender: PeerSender }): PacketMi
   return async (ctx) => {
     const destination = destinationOf(ctx);
     const prepare = outgoingPrepareOf(ctx);
-    if (destination.kind === 'local') return destination.handler(prepare, { accountId: sourceOf(ctx).id });
+    if (destination.kind === 'local') {
+      return destination.handler(prepare, { accountId: sourceOf(ctx).id, settlement: ctx.settlement });
+    }
     return deps.peerSender.send(destination.peer, prepare, ctx.abort.signal);
   };
 }

@@ -150,6 +150,72 @@ export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
     return row && toPayment(row);
   };
 
+  // Crediting is one statement even when it completes the payment: the guarded update returns the row with its asset,
+  // and the incoming_payment.completed event is built from it in SQL (the JSON incomingPaymentEventData would build;
+  // a test holds the two equal — a change to the payload must touch both).
+  const creditWrite =
+    (id: string, amount: bigint) =>
+    (condition: string): { sql: string; bindings: Knex.Value[] } => {
+      const value = amount.toString();
+      const u = (column: string) => `settled.${column}`;
+      const amountJson = (column: string) =>
+        `jsonb_build_object('value', ${u(column)}::text, 'assetCode', settled.asset_code, 'assetScale', settled.asset_scale)`;
+      return {
+        sql: `settled AS (
+           UPDATE incoming_payments AS ip
+              SET received_amount = ip.received_amount + ?::numeric,
+                  state = CASE WHEN ip.incoming_amount IS NOT NULL AND ip.received_amount + ?::numeric >= ip.incoming_amount
+                               THEN 'completed' ELSE 'processing' END,
+                  completed_at = CASE WHEN ip.incoming_amount IS NOT NULL
+                                       AND ip.received_amount + ?::numeric >= ip.incoming_amount
+                               THEN now() ELSE NULL END,
+                  updated_at = now()
+             FROM wallet_addresses AS wa
+             JOIN connector_assets AS assets ON assets.id = wa.asset_id
+            WHERE ip.id = ? AND wa.id = ip.wallet_address_id
+              AND ip.state IN ('pending', 'processing') AND ip.expires_at > now()
+              AND (ip.incoming_amount IS NULL OR ip.received_amount + ?::numeric <= ip.incoming_amount)
+              AND (${condition})
+            RETURNING ip.*, assets.code AS asset_code, assets.scale AS asset_scale
+         ), completed_event AS (
+           INSERT INTO webhook_events (id, type, data)
+           SELECT ?, 'incoming_payment.completed',
+                  jsonb_build_object(
+                    'id', settled.id,
+                    'walletAddressId', settled.wallet_address_id,
+                    'completed', true,
+                    'receivedAmount', ${amountJson('received_amount')},
+                    'expiresAt', ${isoTimestampSql(u('expires_at'))},
+                    'createdAt', ${isoTimestampSql(u('created_at'))},
+                    'updatedAt', ${isoTimestampSql(u('updated_at'))})
+                  || CASE WHEN settled.client IS NULL THEN '{}'::jsonb
+                          ELSE jsonb_build_object('client', settled.client) END
+                  || CASE WHEN settled.incoming_amount IS NULL THEN '{}'::jsonb
+                          ELSE jsonb_build_object('incomingAmount', ${amountJson('incoming_amount')}) END
+                  || CASE WHEN settled.metadata IS NULL THEN '{}'::jsonb
+                          ELSE jsonb_build_object('metadata', settled.metadata) END
+             FROM settled
+            WHERE settled.state = 'completed'
+           RETURNING pg_notify(?, '')
+         )`,
+        bindings: [value, value, value, id, value, randomUUID(), WEBHOOK_EVENTS_CHANNEL],
+      };
+    };
+
+  const creditOutcome = async (
+    db: Knex | Knex.Transaction,
+    id: string,
+    rows: IncomingPaymentRow[],
+  ): Promise<IncomingPayment> => {
+    if (rows.length > 0) return toPayment(rows[0]);
+    const payment = await getIn(db, id);
+    if (!payment) throw new IncomingPaymentCreditError('unknown_incoming_payment', `no incoming payment ${id}`);
+    if (payment.state === 'completed' || payment.state === 'expired') {
+      throw new IncomingPaymentCreditError('not_receiving', `incoming payment is ${payment.state}`, payment);
+    }
+    throw new IncomingPaymentCreditError('exceeds_incoming_amount', 'amount would exceed incomingAmount', payment);
+  };
+
   return {
     async create(input: {
       walletAddress: WalletAddress;
@@ -237,66 +303,23 @@ export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
 
     /**
      * Adds `amount` to what the payment received, atomically and never above incomingAmount; completes it when the
-     * amount is reached, with its incoming_payment.completed event. One statement: give it a transaction only to
-     * commit it together with other changes.
+     * amount is reached, with its incoming_payment.completed event. One statement.
      */
     async credit(db: Knex | Knex.Transaction, id: string, amount: bigint): Promise<IncomingPayment> {
-      // One statement per packet: the guarded update returns the row with its asset, so nothing is read again.
-      const value = amount.toString();
-      // The completed event is built from the updated row in the same statement (the JSON incomingPaymentEventData
-      // would build; a test holds the two equal), so crediting costs one statement even when it completes the payment.
-      const u = (column: string) => `updated.${column}`;
-      const amountJson = (column: string) =>
-        `jsonb_build_object('value', ${u(column)}::text, 'assetCode', updated.asset_code, 'assetScale', updated.asset_scale)`;
-      const result = await db.raw(
-        `WITH updated AS (
-           UPDATE incoming_payments AS ip
-              SET received_amount = ip.received_amount + ?::numeric,
-                  state = CASE WHEN ip.incoming_amount IS NOT NULL AND ip.received_amount + ?::numeric >= ip.incoming_amount
-                               THEN 'completed' ELSE 'processing' END,
-                  completed_at = CASE WHEN ip.incoming_amount IS NOT NULL
-                                       AND ip.received_amount + ?::numeric >= ip.incoming_amount
-                               THEN now() ELSE NULL END,
-                  updated_at = now()
-             FROM wallet_addresses AS wa
-             JOIN connector_assets AS assets ON assets.id = wa.asset_id
-            WHERE ip.id = ? AND wa.id = ip.wallet_address_id
-              AND ip.state IN ('pending', 'processing') AND ip.expires_at > now()
-              AND (ip.incoming_amount IS NULL OR ip.received_amount + ?::numeric <= ip.incoming_amount)
-            RETURNING ip.*, assets.code AS asset_code, assets.scale AS asset_scale
-         ), event AS (
-           INSERT INTO webhook_events (id, type, data)
-           SELECT ?, 'incoming_payment.completed',
-                  jsonb_build_object(
-                    'id', updated.id,
-                    'walletAddressId', updated.wallet_address_id,
-                    'completed', true,
-                    'receivedAmount', ${amountJson('received_amount')},
-                    'expiresAt', ${isoTimestampSql(u('expires_at'))},
-                    'createdAt', ${isoTimestampSql(u('created_at'))},
-                    'updatedAt', ${isoTimestampSql(u('updated_at'))})
-                  || CASE WHEN updated.client IS NULL THEN '{}'::jsonb
-                          ELSE jsonb_build_object('client', updated.client) END
-                  || CASE WHEN updated.incoming_amount IS NULL THEN '{}'::jsonb
-                          ELSE jsonb_build_object('incomingAmount', ${amountJson('incoming_amount')}) END
-                  || CASE WHEN updated.metadata IS NULL THEN '{}'::jsonb
-                          ELSE jsonb_build_object('metadata', updated.metadata) END
-             FROM updated
-            WHERE updated.state = 'completed'
-           RETURNING id
-         )
-         SELECT updated.*, (SELECT pg_notify(?, '') FROM event) AS notified FROM updated`,
-        [value, value, value, id, value, randomUUID(), WEBHOOK_EVENTS_CHANNEL],
-      );
-      if (result.rows.length === 0) {
-        const payment = await getIn(db, id);
-        if (!payment) throw new IncomingPaymentCreditError('unknown_incoming_payment', `no incoming payment ${id}`);
-        if (payment.state === 'completed' || payment.state === 'expired') {
-          throw new IncomingPaymentCreditError('not_receiving', `incoming payment is ${payment.state}`, payment);
-        }
-        throw new IncomingPaymentCreditError('exceeds_incoming_amount', 'amount would exceed incomingAmount', payment);
-      }
-      return toPayment(result.rows[0] as IncomingPaymentRow);
+      const write = creditWrite(id, amount)('true');
+      const result = await db.raw(`WITH ${write.sql} SELECT * FROM settled`, write.bindings);
+      return creditOutcome(db, id, result.rows as IncomingPaymentRow[]);
+    },
+
+    /**
+     * The credit as data-modifying CTEs for a statement that commits it together with the money (the connector's
+     * LocalSettlement): `settled` returns the updated row, and nothing is written unless the SQL `condition` holds.
+     */
+    creditWrite,
+
+    /** The payment a credit returned (its `settled` rows); none: throws IncomingPaymentCreditError saying why. */
+    async creditOutcome(db: Knex | Knex.Transaction, id: string, rows: unknown[]): Promise<IncomingPayment> {
+      return creditOutcome(db, id, rows as IncomingPaymentRow[]);
     },
 
     /** What may still be received: incomingAmount − receivedAmount, or undefined when there is no limit. */

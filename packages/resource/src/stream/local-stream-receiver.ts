@@ -1,7 +1,8 @@
 // Money arriving over STREAM for our wallet addresses: the connector hands each Prepare addressed below
 // `<ILP_ADDRESS>.<wallet address segment>` to handlePrepare, in-process. Incoming payments are credited here, once
-// per fulfilled packet, never above incomingAmount; the connector credits the wallet address's ledger account when
-// the Fulfill commits.
+// per fulfilled packet, never above incomingAmount. The credit (or an SPSP receipt's total) is written by the same
+// statement that posts the packet's money to the wallet address's ledger account (the connector's settlement), so a
+// crash can never leave an incoming payment credited without the money, or the money without the credit.
 import type { Knex } from 'knex';
 import {
   ReceiveLimitError,
@@ -18,6 +19,11 @@ import {
 } from '../incoming-payments/incoming-payment-service';
 import type { WalletAddressService } from '../wallet-addresses/wallet-address-service';
 import { decodeConnectionTag, type WalletAddressReceivers } from './wallet-address-receivers';
+
+/** The connector's offer to post a packet's money in one statement with our own write (its LocalSettlement). */
+export interface PacketSettlement {
+  settle(write: (condition: string) => { sql: string; bindings: Knex.Value[] }): Promise<Record<string, unknown>[]>;
+}
 
 export interface LocalStreamReceiverDeps {
   knex: Knex;
@@ -37,36 +43,33 @@ export function createLocalStreamReceiver(deps: LocalStreamReceiverDeps) {
 
   // No remainingAmount hook: the credit enforces incomingAmount in its own statement, and only a packet it refuses
   // costs a read (to tell the sender how much more it may send).
-  const hooks: ReceiverHooks = {
+  const hooksFor = (settlement: PacketSettlement | undefined): ReceiverHooks => ({
     async onMoney(money) {
       const target = decodeConnectionTag(money.connectionTag);
       if (!target) throw new ReceiverDeclineError('unknown connection');
       if (money.prepare.expiresAt.getTime() <= Date.now()) {
         throw new ReceiverDeclineError('the packet expired', { temporary: true });
       }
+      if (!settlement) throw new ReceiverDeclineError('money must come through the ledger', { temporary: true });
       if (target.kind === 'spsp') {
-        // SPSP money lands on the wallet address's balance (credited by the connector); only a receipt needs state.
+        // SPSP money lands on the wallet address's balance; only a receipt needs state of ours.
         if (!money.receipts) return;
-        const result = await deps.knex.raw(
-          `INSERT INTO stream_receipt_totals (connection_id, total_received) VALUES (?, ?::numeric)
-           ON CONFLICT (connection_id) DO UPDATE
-             SET total_received = stream_receipt_totals.total_received + EXCLUDED.total_received, updated_at = now()
-           RETURNING total_received`,
-          [money.connectionId, money.amount.toString()],
-        );
-        return { totalReceived: BigInt(String(result.rows[0].total_received)) };
+        const rows = await settleOrDecline(settlement, receiptTotalWrite(money.connectionId, money.amount));
+        return { totalReceived: BigInt(String(rows[0].total_received)) };
       }
+      const rows = await settleOrDecline(
+        settlement,
+        deps.incomingPayments.creditWrite(target.incomingPaymentId, money.amount),
+      );
       try {
-        // One statement, the completed event included: no transaction needed around it.
-        const payment = await deps.incomingPayments.credit(deps.knex, target.incomingPaymentId, money.amount);
+        const payment = await deps.incomingPayments.creditOutcome(deps.knex, target.incomingPaymentId, rows);
         return { totalReceived: payment.receivedAmount.value };
       } catch (error) {
         if (error instanceof IncomingPaymentCreditError) throw new ReceiveLimitError(receiveLimitOf(error.payment));
-        // Anything else (e.g. the database is unreachable) is temporary: the sender backs off and retries.
         throw new ReceiverDeclineError('the payment could not be credited now', { temporary: true });
       }
     },
-  };
+  });
 
   function receiveLimitOf(payment: IncomingPayment | undefined): ReceiveLimit {
     if (!payment) return { remaining: 0n };
@@ -76,14 +79,40 @@ export function createLocalStreamReceiver(deps: LocalStreamReceiverDeps) {
   }
 
   return {
-    async handlePrepare(prepare: IlpPrepare): Promise<IlpReply> {
+    /** `settlement` comes with every packet that carries money (the connector's balance step offers it). */
+    async handlePrepare(prepare: IlpPrepare, settlement?: PacketSettlement): Promise<IlpReply> {
       if (!prepare.destination.startsWith(prefix)) return unreachable(deps.ilpAddress);
       const segment = prepare.destination.slice(prefix.length).split('.', 1)[0];
       const walletAddress = await deps.walletAddresses.getByIlpSegment(segment);
       if (!walletAddress || walletAddress.status !== 'active') return unreachable(deps.ilpAddress);
-      return deps.receivers.receiverFor(walletAddress.ilpAddress).handlePrepare(prepare, hooks);
+      return deps.receivers.receiverFor(walletAddress.ilpAddress).handlePrepare(prepare, hooksFor(settlement));
     },
   };
+}
+
+/** Adds a packet to its STREAM connection's receipt total, returning the new total in `settled`. */
+function receiptTotalWrite(connectionId: string, amount: bigint) {
+  return (condition: string) => ({
+    sql: `settled AS (
+       INSERT INTO stream_receipt_totals (connection_id, total_received)
+       SELECT ?, ?::numeric WHERE (${condition})
+       ON CONFLICT (connection_id) DO UPDATE
+         SET total_received = stream_receipt_totals.total_received + EXCLUDED.total_received, updated_at = now()
+       RETURNING total_received)`,
+    bindings: [connectionId, amount.toString()],
+  });
+}
+
+/** Settles, or declines the packet (temporarily: the sender retries) when the ledger cannot be written now. */
+async function settleOrDecline(
+  settlement: PacketSettlement,
+  write: Parameters<PacketSettlement['settle']>[0],
+): Promise<Record<string, unknown>[]> {
+  try {
+    return await settlement.settle(write);
+  } catch {
+    throw new ReceiverDeclineError('the payment could not be credited now', { temporary: true });
+  }
 }
 
 export type LocalStreamReceiver = ReturnType<typeof createLocalStreamReceiver>;

@@ -54,10 +54,18 @@ export async function openDatabase(databaseUrl: string, options: OpenDatabaseOpt
         })()),
     };
   }
+  const statements = createStatementNames();
   const knex = knexFactory({
     client: 'pg',
     connection: databaseUrl,
-    pool: { min: 0, max: options.poolSize ?? 10 },
+    pool: {
+      min: 0,
+      max: options.poolSize ?? 10,
+      afterCreate(connection: pg.Client, done: (error: Error | null, connection: pg.Client) => void) {
+        preparedByDefault(connection, statements);
+        done(null, connection);
+      },
+    },
   });
   await knex.raw('select 1');
   let closing: Promise<void> | undefined;
@@ -66,6 +74,43 @@ export async function openDatabase(databaseUrl: string, options: OpenDatabaseOpt
     kind: 'postgres',
     listen: (channel, onNotify) => listenOnPostgres(databaseUrl, channel, onNotify),
     close: () => (closing ??= knex.destroy()),
+  };
+}
+
+/**
+ * Names for statements the server runs again and again. A statement sent with a name is parsed once per connection
+ * (node-postgres remembers which it prepared), and after a few executions PostgreSQL may keep one generic plan
+ * for it instead of planning every execution — planning was most of the database time of a payment's statements
+ * (0.3–1.4 ms each, against 0.05–0.8 ms of execution). Only data statements get a name, and only once seen before
+ * (a one-off is not worth a prepared statement), and only up to a fixed number of texts, since a name is never
+ * given back: statements whose text varies (an IN list of varying length) cannot fill the server's memory.
+ */
+function createStatementNames(limit = 2_000) {
+  const seen = new Set<string>();
+  const names = new Map<string, string>();
+  return (text: string): string | undefined => {
+    const name = names.get(text);
+    if (name !== undefined || names.size >= limit) return name;
+    if (!/^\s*(select|insert|update|delete|with)\b/i.test(text)) return undefined;
+    if (!seen.has(text)) {
+      if (seen.size < limit * 4) seen.add(text);
+      return undefined;
+    }
+    const assigned = `sluice_${names.size}`;
+    names.set(text, assigned);
+    return assigned;
+  };
+}
+
+/** Makes `connection` send its frequent statements as named (prepared) ones; see createStatementNames. */
+function preparedByDefault(connection: pg.Client, nameOf: (text: string) => string | undefined): void {
+  const query = connection.query.bind(connection) as (...args: unknown[]) => unknown;
+  (connection as { query: (...args: unknown[]) => unknown }).query = (config: unknown, ...rest: unknown[]) => {
+    if (typeof config === 'object' && config !== null && 'text' in config && !('name' in config)) {
+      const name = nameOf(String((config as { text: unknown }).text));
+      if (name !== undefined) return query({ ...config, name }, ...rest);
+    }
+    return query(config, ...rest);
   };
 }
 

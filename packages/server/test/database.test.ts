@@ -70,3 +70,38 @@ exports.down = async () => {};`,
     }
   });
 });
+
+describe('openDatabase on a PostgreSQL server', () => {
+  onPostgres('prepares the statements it runs again, and only data statements', async () => {
+    const name = `sluice_test_prepare_${randomBytes(4).toString('hex')}`;
+    const admin = await openAdminConnection();
+    await admin.knex.raw(`CREATE DATABASE "${name}"`);
+    // One connection, so every statement below runs on the session whose prepared statements are listed.
+    const database = await openDatabase(databaseUrlFor(name), { poolSize: 1 });
+    try {
+      const prepared = async () =>
+        (
+          (await database.knex.raw('SELECT statement FROM pg_prepared_statements ORDER BY prepare_time')).rows as {
+            statement: string;
+          }[]
+        )
+          .map((row) => row.statement)
+          .filter((statement) => !statement.includes('pg_prepared_statements'));
+      await database.knex.raw('CREATE TABLE notes (id int PRIMARY KEY, text text)');
+      await database.knex.raw('INSERT INTO notes VALUES (?, ?)', [1, 'once']);
+      expect(await prepared()).toEqual([]);
+      for (const id of [2, 3, 4]) await database.knex('notes').insert({ id, text: 'again' });
+      const rows = await database.knex('notes').where('id', '>', 1).orderBy('id');
+      expect(rows.map((row: { id: number }) => row.id)).toEqual([2, 3, 4]);
+      // Seen once: not worth preparing. Seen again: prepared on that connection, and answers stay the same.
+      expect(await prepared()).toEqual(['insert into "notes" ("id", "text") values ($1, $2)']);
+      await database.knex('notes').where('id', '>', 2).orderBy('id');
+      expect(await prepared()).toContain('select * from "notes" where "id" > $1 order by "id" asc');
+      expect(await prepared()).not.toContain('CREATE TABLE notes (id int PRIMARY KEY, text text)');
+    } finally {
+      await database.close();
+      await admin.knex.raw(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.close();
+    }
+  });
+});

@@ -270,6 +270,20 @@ function referenceReadsCanonically(bytes: Buffer): boolean {
   }
 }
 
+/**
+ * ilp-packet reads a Prepare's 17-character timestamp with parseInt, so a sign passes ("-100" is a year) and can even
+ * re-encode to the same bytes; the format is digits only (RFC 0027), and we refuse anything else.
+ */
+function timestampHasNonDigit(bytes: Buffer): boolean {
+  try {
+    const { type, contents } = reference.deserializeEnvelope(bytes);
+    if (type !== 12) return false;
+    return !/^[0-9]{17}$/.test(contents.subarray(8, 25).toString('latin1'));
+  } catch {
+    return false;
+  }
+}
+
 function dataLength(value: Record<string, unknown>): number {
   return (value.data as string).length / 2;
 }
@@ -286,8 +300,11 @@ function compareWithReference(bytes: Buffer): void {
     }
   } else if (theirs.accepted) {
     // We reject only what ilp-packet reads non-canonically (high bit stripped from ASCII, out-of-range timestamp
-    // fields normalized by Date.UTC, a non-canonical 5-byte length prefix) or data over 32767 bytes.
-    expect(!referenceReadsCanonically(bytes) || dataLength(theirs.value) > 32_767).toBe(true);
+    // fields normalized by Date.UTC, a non-canonical 5-byte length prefix), a timestamp that is not all digits, or data
+    // over 32767 bytes.
+    expect(!referenceReadsCanonically(bytes) || timestampHasNonDigit(bytes) || dataLength(theirs.value) > 32_767).toBe(
+      true,
+    );
   } else if (ours.accepted) {
     // ilp-packet's date check (`!date.valueOf()`) refuses exactly 1970-01-01T00:00:00.000Z.
     expect(ours.value.expiresAt).toBe(0);
@@ -367,6 +384,15 @@ describe('fuzzing', () => {
 
   it('mutated packets are accepted as ilp-packet accepts them, with the same values', () => {
     fc.assert(fc.property(mutatedPacketBytes, compareWithReference), { numRuns: 5000 });
+  });
+
+  it('a Prepare whose timestamp carries a sign is refused, though ilp-packet reads "-100" as a year (found by fuzzing)', () => {
+    const timestamp = Buffer.from('-1000101000000000', 'latin1');
+    const contents = Buffer.concat([Buffer.alloc(8), timestamp, Buffer.alloc(32), Buffer.from([3, 103, 46, 97, 0])]);
+    const bytes = Buffer.concat([Buffer.from([12]), lengthPrefix(contents.length), contents]);
+    expect(decodeTheirs(bytes).accepted).toBe(true);
+    expect(decodeOurs(bytes).accepted).toBe(false);
+    compareWithReference(bytes);
   });
 
   it('random bytes are accepted as ilp-packet accepts them', () => {

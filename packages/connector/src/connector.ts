@@ -83,11 +83,14 @@ export interface Connector extends AssetService, PeerService, Ledger {
   /**
    * Packets to `<ilpAddress>.<prefix>` (and below) go to `handler` in-process; the money is credited to
    * `accountId` (or to the account `accountId(destination)` names). Returns a function that unregisters it.
+   * With `settles`, the handler records the money itself through the packet's LocalSettlement (one statement with its
+   * own write, nothing held before); otherwise the money is held before the handler is called and posted on its Fulfill.
    */
   registerLocalReceiver(
     prefix: string,
     handler: LocalReceiverHandler,
     accountId: string | LocalAccountResolver,
+    options?: { settles?: boolean },
   ): () => void;
   /** Koa middleware serving `POST /ilp` (ILP over HTTP, synchronous mode) for peers. */
   httpMiddleware(): Koa.Middleware;
@@ -241,7 +244,7 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
       runPacket(sourceAccountId, prepare, options?.unfulfillable === true),
     refresh: () => dir.refresh(),
 
-    registerLocalReceiver(prefix, handler, accountId) {
+    registerLocalReceiver(prefix, handler, accountId, options) {
       const address = `${ilpAddress}.${prefix}`;
       if (typeof prefix !== 'string' || prefix.length === 0 || !isValidIlpAddress(address)) {
         throw new ConnectorError('invalid_ilp_address', `not a valid local receiver prefix: ${String(prefix)}`);
@@ -251,6 +254,7 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
       const target: RouteTarget = {
         kind: 'local',
         handler,
+        settles: options?.settles === true,
         async resolveAccount(destination) {
           const id = await resolve(destination);
           const account = id === undefined ? undefined : await dir.getAccount(id);

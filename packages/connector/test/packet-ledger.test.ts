@@ -273,7 +273,7 @@ test('stop waits for open holds, then unregisters and releases whatever is left'
   expect(await ledger.verifyLedger()).toEqual([]);
 });
 
-describe('postWith: a hold posted in one statement with a local receiver’s own write', () => {
+describe('transferWith: a packet’s money moved in one statement with a local receiver’s own write', () => {
   // The receiver's record: a row per packet, at most 99 (a CHECK makes a write fail).
   beforeAll(async () => {
     await db.knex.raw('CREATE TABLE settlement_probe (id uuid PRIMARY KEY, n integer NOT NULL CHECK (n < 100))');
@@ -286,68 +286,60 @@ describe('postWith: a hold posted in one statement with a local receiver’s own
   });
   const recorded = async (id: string) => db.knex('settlement_probe').where({ id }).first();
 
-  test('both commit together: the write’s rows come back, the money is posted and journaled', async () => {
+  test('both commit together: the write’s rows come back, the money is moved and journaled, nothing pending', async () => {
     const packetLedger = await startPacketLedger();
     const from = await wallet(1000n);
     const to = await wallet(0n);
-    const held = await hold(packetLedger, from, to, 250n);
+    const transferId = randomUUID();
     const id = randomUUID();
-    expect(await packetLedger.postWith(held, record(id, 7))).toEqual([{ id, n: 7 }]);
+    expect(await packetLedger.transferWith(transferId, legs(from, to, 250n), record(id, 7))).toEqual([{ id, n: 7 }]);
     expect(await recorded(id)).toMatchObject({ n: 7 });
     expect(await ledger.getBalance(from)).toMatchObject({ balance: 750n, debitsPending: 0n });
     expect(await ledger.getBalance(to)).toMatchObject({ balance: 250n, creditsPending: 0n });
-    expect(await db.knex('ledger_journal').where({ transfer_id: held.transferId })).toHaveLength(2);
-    expect(packetLedger.openHolds).toBe(0);
-    // Posted once: neither a second post nor a void touches it again.
-    await expect(packetLedger.post(held)).rejects.toThrow(/already resolved/);
-    packetLedger.void(held);
-    await settled(packetLedger);
-    expect(await ledger.getBalance(from)).toMatchObject({ balance: 750n, debitsPending: 0n });
+    expect(await db.knex('ledger_journal').where({ transfer_id: transferId })).toHaveLength(2);
     expect(await ledger.verifyLedger()).toEqual([]);
   });
 
-  test('a write that returns no row posts nothing; a write that fails writes nothing; the hold is then voided', async () => {
+  test('a write that returns no row, or fails, moves nothing; nor does a write to an unknown account', async () => {
     const packetLedger = await startPacketLedger();
     const from = await wallet(1000n);
     const to = await wallet(0n);
     const taken = randomUUID();
     await db.knex('settlement_probe').insert({ id: taken, n: 1 });
-
-    const refused = await hold(packetLedger, from, to, 100n);
-    expect(await packetLedger.postWith(refused, record(taken, 2))).toEqual([]);
+    const refused = randomUUID();
+    expect(await packetLedger.transferWith(refused, legs(from, to, 100n), record(taken, 2))).toEqual([]);
     expect(await recorded(taken)).toMatchObject({ n: 1 });
-    const failing = await hold(packetLedger, from, to, 200n);
+    const failing = randomUUID();
     const id = randomUUID();
-    await expect(packetLedger.postWith(failing, record(id, 500))).rejects.toMatchObject({ code: 'ledger_unavailable' });
-    expect(await recorded(id)).toBeUndefined();
-    expect(await ledger.getBalance(from)).toMatchObject({ balance: 1000n, debitsPending: 300n });
-    expect(await db.knex('ledger_journal').whereIn('transfer_id', [refused.transferId, failing.transferId])).toEqual(
-      [],
-    );
-
-    packetLedger.void(refused);
-    packetLedger.void(failing);
-    await settled(packetLedger);
+    await expect(packetLedger.transferWith(failing, legs(from, to, 200n), record(id, 500))).rejects.toMatchObject({
+      code: 'ledger_unavailable',
+    });
+    const unknown = randomUUID();
+    const other = randomUUID();
+    expect(await packetLedger.transferWith(unknown, legs(from, randomUUID(), 200n), record(other, 3))).toEqual([]);
+    for (const probe of [id, other]) expect(await recorded(probe)).toBeUndefined();
     expect(await ledger.getBalance(from)).toMatchObject({ balance: 1000n, debitsPending: 0n });
     expect(await ledger.getBalance(to)).toMatchObject({ balance: 0n, creditsPending: 0n });
+    expect(await db.knex('ledger_journal').whereIn('transfer_id', [refused, failing, unknown])).toEqual([]);
     expect(await ledger.verifyLedger()).toEqual([]);
   });
 
-  test('a hold released with its dead instance is not posted, and the receiver’s write is not applied', async () => {
-    const paused = await startPacketLedger();
+  test('money the accounts cannot take is refused (TransferRefusedError), and the write is not applied', async () => {
+    const packetLedger = await startPacketLedger();
     const from = await wallet(100n);
-    const to = await wallet(0n);
-    const orphan = await hold(paused, from, to, 60n);
-    await db
-      .knex('ledger_instances')
-      .where({ id: paused.instanceId })
-      .update({ heartbeat_at: db.knex.raw("now() - interval '1 hour'") });
-    await startPacketLedger(await secondKnex(), { abandonAfterMs: 60_000 });
+    const to = await wallet(0n, { maxBalance: 50n });
     const id = randomUUID();
-    await expect(paused.postWith(orphan, record(id, 1))).rejects.toMatchObject({ code: 'ledger_unavailable' });
+    await expect(packetLedger.transferWith(randomUUID(), legs(from, to, 150n), record(id, 1))).rejects.toMatchObject({
+      code: 'transfer_refused',
+    });
+    await expect(packetLedger.transferWith(randomUUID(), legs(from, to, 60n), record(id, 1))).rejects.toMatchObject({
+      code: 'transfer_refused',
+    });
     expect(await recorded(id)).toBeUndefined();
     expect(await ledger.getBalance(from)).toMatchObject({ balance: 100n, debitsPending: 0n });
-    expect(await ledger.getBalance(to)).toMatchObject({ balance: 0n, creditsPending: 0n });
+    expect(await ledger.getBalance(to)).toMatchObject({ balance: 0n });
+    expect(await packetLedger.transferWith(randomUUID(), legs(from, to, 50n), record(id, 1))).toHaveLength(1);
+    expect(await ledger.getBalance(to)).toMatchObject({ balance: 50n });
     expect(await ledger.verifyLedger()).toEqual([]);
   });
 });

@@ -1,12 +1,17 @@
 // Steps 8–11: balance (with a fake packet ledger), fulfillment check, expiry timer, send.
 import { IlpErrorCode, type IlpPrepare, type IlpReply } from '@sluice/ilp';
-import type { HoldOutcome, PacketHold, PacketLedger } from '../src/ledger/packet-ledger';
+import {
+  TransferRefusedError,
+  type HoldOutcome,
+  type PacketHold,
+  type PacketLedger,
+} from '../src/ledger/packet-ledger';
 import type { Leg } from '../src/ledger/ledger-types';
 import { createBalanceMiddleware } from '../src/pipeline/balance';
 import { composePipeline, createRejectFactory } from '../src/pipeline/compose';
 import { createExpiryTimerMiddleware } from '../src/pipeline/expiry-timer';
 import { createFulfillmentCheckMiddleware } from '../src/pipeline/fulfillment-check';
-import type { PacketContext } from '../src/pipeline/packet-context';
+import type { Destination, PacketContext } from '../src/pipeline/packet-context';
 import { createSendMiddleware, type PeerSender } from '../src/pipeline/send';
 import { silentLogger } from './support/logger';
 import { expectFulfill, expectReject, makePrepare } from './support/packets';
@@ -33,8 +38,10 @@ function fakeLedger(refuse?: { accountId: string }) {
       events.push('post');
       if (postFails) throw new Error('database gone');
     },
-    async postWith(_hold, write) {
-      events.push(`postWith:${write('true').sql}`);
+    async transferWith(_transferId, moved, write) {
+      legs = moved;
+      events.push(`transferWith:${write('true').sql}`);
+      if (refuse) throw new TransferRefusedError('no');
       await new Promise((resolve) => setTimeout(resolve, settleDelayMs));
       return settledRows;
     },
@@ -58,7 +65,13 @@ function fakeLedger(refuse?: { accountId: string }) {
 
 function packet(amount: bigint, outgoingAmount: bigint, to = EUR): PacketContext {
   const ctx = contextFor(makePrepare({ amount, destination: 'test.x' }).prepare, localAccount('sender', USD));
-  ctx.destination = { kind: 'local', accountId: 'receiver', asset: to, handler: async () => rejectReply() };
+  ctx.destination = {
+    kind: 'local',
+    accountId: 'receiver',
+    asset: to,
+    handler: async () => rejectReply(),
+    settles: false,
+  };
   ctx.outgoingAmount = outgoingAmount;
   return ctx;
 }
@@ -142,6 +155,7 @@ describe('balance', () => {
 
 describe('local settlement', () => {
   const write = (condition: string) => ({ sql: `settled AS (SELECT 1 WHERE ${condition})`, bindings: [] });
+  const moved = 'transferWith:settled AS (SELECT 1 WHERE true)';
   const pipelineOf = (fake: ReturnType<typeof fakeLedger>, receiver: (ctx: PacketContext) => Promise<IlpReply>) =>
     composePipeline(
       [
@@ -151,34 +165,62 @@ describe('local settlement', () => {
       ],
       createRejectFactory(OWN_ADDRESS, silentLogger),
     );
-  const expiringPacket = (inMs: number) => {
+  /** A packet to a local receiver that settles, expiring in `inMs`. */
+  const settlingPacket = (inMs: number) => {
     const ctx = packet(100n, 92n);
+    ctx.destination = { ...(ctx.destination as Destination & { kind: 'local' }), settles: true };
     ctx.outgoingExpiresAt = new Date(Date.now() + inMs);
     return ctx;
   };
 
-  test('a local receiver posts the hold together with its own write, once; the Fulfill is relayed', async () => {
+  test('nothing is held; the receiver moves the money with its own write, once; the Fulfill is relayed', async () => {
     const fake = fakeLedger();
     let rows: unknown;
     const reply = await pipelineOf(fake, async (ctx) => {
       rows = await ctx.settlement!.settle(write);
       await expect(ctx.settlement!.settle(write)).rejects.toThrow('settled once');
       return fulfilled();
-    })(expiringPacket(5000));
+    })(settlingPacket(5000));
     expectFulfill(reply);
     expect(rows).toEqual([{ id: 'credited' }]);
-    expect(fake.events).toEqual(['hold', 'postWith:settled AS (SELECT 1 WHERE true)']);
+    expect(fake.events).toEqual([moved]);
+    expect(fake.legs()).toEqual([
+      { debitAccountId: 'sender', creditAccountId: 'liq-usd', amount: 100n },
+      { debitAccountId: 'liq-eur', creditAccountId: 'receiver', amount: 92n },
+    ]);
   });
 
-  test('a write that refuses posts nothing; the receiver’s Reject voids the hold', async () => {
+  test('a write that refuses moves nothing, and the receiver’s Reject is relayed', async () => {
     const fake = fakeLedger();
     fake.settleWith([]);
     const reply = await pipelineOf(fake, async (ctx) => {
       expect(await ctx.settlement!.settle(write)).toEqual([]);
       return rejectReply();
-    })(expiringPacket(5000));
+    })(settlingPacket(5000));
     expect(reply).toEqual(rejectReply());
-    expect(fake.events).toEqual(['hold', 'postWith:settled AS (SELECT 1 WHERE true)', 'void']);
+    expect(fake.events).toEqual([moved]);
+  });
+
+  test('money the accounts cannot take: the settlement fails with T04', async () => {
+    const fake = fakeLedger({ accountId: 'sender' });
+    let refusal: unknown;
+    const reply = await pipelineOf(fake, async (ctx) => {
+      refusal = await ctx.settlement!.settle(write).catch((error: unknown) => error);
+      return rejectReply(IlpErrorCode.T04_INSUFFICIENT_LIQUIDITY);
+    })(settlingPacket(5000));
+    expect(refusal).toMatchObject({ code: 'T04' });
+    expectReject(reply, 'T04');
+  });
+
+  test('a Fulfill without a settlement moves the money then, before it is relayed; else it is not relayed', async () => {
+    const fake = fakeLedger();
+    expectFulfill(await pipelineOf(fake, async () => fulfilled())(settlingPacket(5000)));
+    expect(fake.events).toEqual(['transferWith:settled AS (SELECT true AS settled WHERE true)']);
+    const short = fakeLedger({ accountId: 'sender' });
+    expectReject(await pipelineOf(short, async () => fulfilled())(settlingPacket(5000)), 'T04');
+    const gone = fakeLedger();
+    gone.settleWith([]);
+    expectReject(await pipelineOf(gone, async () => fulfilled())(settlingPacket(5000)), 'T00');
   });
 
   test('a settlement in flight at the expiry is let finish: the receiver’s Fulfill is the answer, not R00', async () => {
@@ -187,32 +229,37 @@ describe('local settlement', () => {
     const reply = await pipelineOf(fake, async (ctx) => {
       await ctx.settlement!.settle(write);
       return fulfilled();
-    })(expiringPacket(100));
+    })(settlingPacket(100));
     expectFulfill(reply);
-    expect(fake.events).toEqual(['hold', 'postWith:settled AS (SELECT 1 WHERE true)']);
+    expect(fake.events).toEqual([moved]);
   });
 
-  test('after the expiry a settlement is refused and nothing is posted: R00, the hold voided', async () => {
+  test('after the expiry a settlement is refused and nothing moves: R00', async () => {
     const fake = fakeLedger();
     let refused: unknown;
     const reply = await pipelineOf(fake, async (ctx) => {
       await new Promise((resolve) => setTimeout(resolve, 250));
       refused = await ctx.settlement!.settle(write).catch((error: unknown) => error);
       return fulfilled();
-    })(expiringPacket(100));
+    })(settlingPacket(100));
     expectReject(reply, 'R00');
     await new Promise((resolve) => setTimeout(resolve, 250));
     expect(refused).toMatchObject({ code: 'R00' });
-    expect(fake.events).toEqual(['hold', 'void']);
+    expect(fake.events).toEqual([]);
   });
 
-  test('only a local destination is offered a settlement', async () => {
-    const fake = fakeLedger();
-    const ctx = packet(100n, 92n);
-    ctx.destination = { kind: 'peer', accountId: 'bob', asset: EUR, peer: peerInfo('bob', { asset: EUR }) };
-    await run(createBalanceMiddleware({ packetLedger: fake.ledger, logger: silentLogger }), ctx, fulfilled);
-    expect(ctx.settlement).toBeUndefined();
-    expect(fake.events).toEqual(['hold', 'post']);
+  test('a local receiver that does not settle, and a peer, get the hold and post instead', async () => {
+    for (const destination of [
+      undefined,
+      { kind: 'peer' as const, accountId: 'bob', asset: EUR, peer: peerInfo('bob', { asset: EUR }) },
+    ]) {
+      const fake = fakeLedger();
+      const ctx = packet(100n, 92n);
+      if (destination) ctx.destination = destination;
+      await run(createBalanceMiddleware({ packetLedger: fake.ledger, logger: silentLogger }), ctx, fulfilled);
+      expect(ctx.settlement).toBeUndefined();
+      expect(fake.events).toEqual(['hold', 'post']);
+    }
   });
 });
 
@@ -284,6 +331,7 @@ describe('send', () => {
       accountId: 'shop',
       asset: EUR,
       handler: async (prepare, source) => (received.push({ prepare, source }), rejectReply()),
+      settles: false,
     };
     ctx.outgoingAmount = 92n;
     ctx.outgoingExpiresAt = new Date(Date.now() + 5000);

@@ -27,6 +27,7 @@ routes.set('test.node.alice', { kind: 'peers', peers: [alice] });
 routes.set(`${OWN_ADDRESS}.shop`, {
   kind: 'local',
   handler: async () => fulfillStub(),
+  settles: false,
   resolveAccount: async (destination) =>
     destination.startsWith(`${OWN_ADDRESS}.shop.known`) ? { accountId: 'shop-account', asset: EUR } : undefined,
 });

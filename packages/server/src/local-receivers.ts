@@ -23,8 +23,11 @@ export function createLocalReceiverRoutes(deps: {
 
   function route(walletAddressId: string, assetId: string, segment: string): void {
     if (registered.has(segment)) return;
-    const unregister = connector.registerLocalReceiver(segment, handler, () =>
-      walletAccounts.get(knex, walletAddressId, assetId),
+    const unregister = connector.registerLocalReceiver(
+      segment,
+      handler,
+      () => walletAccounts.get(knex, walletAddressId, assetId),
+      { settles: true },
     );
     registered.set(segment, { unregister, walletAddressId });
   }

@@ -2,7 +2,8 @@
 // the incoming payment's receivedAmount. Both are written by one statement, so no failure between them can leave an
 // incoming payment credited for money that never arrived (or money without its credit). The failure is forced here
 // with a trigger that refuses journal rows, i.e. the ledger's post of a packet, after the hold went through.
-import { sendPayment } from '@sluice/stream';
+import { sendPayment, StreamPaymentError } from '@sluice/stream';
+import { setAccountLimits } from '@sluice/connector';
 import type { SluiceInstance } from '@sluice/server';
 import { createAccount, startTestSluice, type TestAccount } from '../../../test-support';
 
@@ -23,7 +24,7 @@ describe('a packet to a local incoming payment settles in one statement with its
     return sluice.services.connector!.getBalance(accountId);
   };
 
-  async function pay(incomingPaymentId: string, amount: bigint, timeoutMs = 5_000) {
+  async function pay(incomingPaymentId: string, amount: bigint, timeoutMs = 5_000, rejectCodes: string[] = []) {
     const resource = sluice.services.resource!;
     const credentials = resource.receivers.credentials(bob.walletAddress, {
       kind: 'incoming-payment',
@@ -36,7 +37,11 @@ describe('a packet to a local incoming payment settles in one statement with its
       sourceAmount: amount,
       minExchangeRate: 1,
       signal: AbortSignal.timeout(timeoutMs),
-      sendPrepare: (prepare) => sluice.services.connector!.sendPrepare(source, prepare),
+      sendPrepare: async (prepare) => {
+        const reply = await sluice.services.connector!.sendPrepare(source, prepare);
+        if ('code' in reply) rejectCodes.push(reply.code);
+        return reply;
+      },
     });
   }
 
@@ -74,5 +79,31 @@ describe('a packet to a local incoming payment settles in one statement with its
       receivedAmount: { value: 500n },
     });
     expect(await balanceOf(bob)).toMatchObject({ balance: 500n });
+  });
+
+  it('refuses money the receiving account cannot take (T04 to the sender), crediting nothing of it', async () => {
+    const resource = sluice.services.resource!;
+    const payment = await resource.incomingPayments.create({
+      walletAddress: bob.walletAddress,
+      incomingAmount: { value: '1000', assetCode: 'USD', assetScale: 2 },
+    });
+    const bobAccount = await sluice.services.walletAddressAccountId!(bob.walletAddress);
+    const before = (await balanceOf(bob)).balance;
+    await setAccountLimits(sluice.database.knex, bobAccount, { maxBalance: before + 150n });
+    try {
+      const rejectCodes: string[] = [];
+      const error = await pay(payment.id, 400n, 1_500, rejectCodes).catch((failure: unknown) => failure);
+      expect(error).toBeInstanceOf(StreamPaymentError);
+      expect(rejectCodes).toContain('T04');
+      const progress = (error as StreamPaymentError).progress as { delivered: bigint } | undefined;
+      // What arrived is exactly what was credited: up to the limit, never beyond.
+      const received = (await resource.incomingPayments.get(payment.id))!.receivedAmount.value;
+      expect(received).toBeLessThanOrEqual(150n);
+      expect((await balanceOf(bob)).balance).toBe(before + received);
+      if (progress) expect(progress.delivered).toBe(received);
+      expect(await sluice.services.connector!.verifyLedger()).toEqual([]);
+    } finally {
+      await setAccountLimits(sluice.database.knex, bobAccount, { maxBalance: null });
+    }
   });
 });

@@ -175,16 +175,19 @@ export class ReceiveLimitError extends Error {
 
 export class ReceiverDeclineError extends Error {
   readonly code = 'RECEIVER_DECLINED';
-  /** Temporary: T00 so the sender backs off and retries. Otherwise F99 with a ConnectionClose frame. */
+  /** Temporary: a T or R reject (T00 unless `rejectCode` says) so the sender backs off and retries. Otherwise F99 with a ConnectionClose frame. */
   readonly temporary: boolean;
   /** Close error code for a final decline (default NoError: "payment is done, stop sending"). */
   readonly closeCode: number;
+  /** The reject code of a temporary decline, e.g. T04 when the money could not be taken now. */
+  readonly rejectCode: string;
 
-  constructor(message: string, options: { temporary?: boolean; closeCode?: number } = {}) {
+  constructor(message: string, options: { temporary?: boolean; closeCode?: number; rejectCode?: string } = {}) {
     super(message);
     this.name = 'ReceiverDeclineError';
     this.temporary = options.temporary ?? false;
     this.closeCode = options.closeCode ?? StreamErrorCode.NoError;
+    this.rejectCode = options.rejectCode ?? IlpErrorCode.T00_INTERNAL_ERROR;
   }
 }
 
@@ -471,7 +474,7 @@ export function createStreamReceiver(options: StreamReceiverOptions): StreamRece
       if (error instanceof ReceiverDeclineError && error.temporary) {
         // The sender will resend the packet (close included), so nothing is acknowledged yet.
         closeCode = undefined;
-        return rejectWithReply(IlpErrorCode.T00_INTERNAL_ERROR);
+        return rejectWithReply(error.rejectCode);
       }
       return close(error instanceof ReceiverDeclineError ? error.closeCode : StreamErrorCode.ApplicationError);
     }

@@ -146,39 +146,62 @@ export async function writeBatchAtOnce(knex: Knex, batch: UncheckedBatch): Promi
 }
 
 /**
- * What a local receiver writes together with the post of its packet: data-modifying CTEs, applied only where the SQL
- * `condition` holds, one of which is named `settled`. The packet is posted exactly when `settled` returns a row.
+ * What a local receiver writes together with the money of its packet: data-modifying CTEs, applied only where the SQL
+ * `condition` holds, one of which is named `settled`. The money moves exactly when `settled` returns a row.
  */
 export type SettlementWrite = (condition: string) => SqlFragment;
 
-export interface PostWithWrite extends BatchChanges {
-  /** The accounts the post changes: locked in id order before anything else is. */
-  accountIds: readonly string[];
+export interface TransferWithWrite {
+  /** The accounts the transfer changes (locked in id order before anything else is), with their deltas. */
+  accounts: readonly AccountChange[];
+  journal: readonly JournalEntry[];
+  /** The legs: every account they name must exist, and each leg stay within one asset. */
+  legs: readonly { debitAccountId: string; creditAccountId: string }[];
   write: SettlementWrite;
 }
 
 /**
- * One hold posted together with a receiver's own write, in one autocommit statement, so that neither commits without
- * the other. Locks this instance's registration, then the accounts in id order (as every batch does), and only then
- * runs the receiver's write (which may lock its own rows: accounts are always locked first, so two of these never
- * deadlock); the post is written only when that write returned a row. Returns the `settled` rows (none: nothing written).
+ * A packet's legs moved (held and posted at once: nothing is pending) together with a local receiver's own write, in
+ * one autocommit statement, so that neither commits without the other. Locks the changed accounts in id order (as
+ * every batch does; an account a leg names but the transfer nets to zero, like a liquidity account within one asset,
+ * is only read, so local deliveries do not queue on it), and only then runs the receiver's write (which may lock its
+ * own rows: accounts are always locked first, so two of these never deadlock). The money is written only when that
+ * write returned a row; the rows' CHECK constraints refuse a transfer the accounts cannot take (the statement then
+ * fails with 23514 and nothing is written). Returns the `settled` rows (none: nothing written).
  */
-export async function writePostWith(knex: Knex, post: PostWithWrite): Promise<Record<string, unknown>[]> {
-  const ids = [...new Set(post.accountIds)].sort();
-  const receiverWrite = post.write('(SELECT ok FROM ready)');
-  const writes = batchChangeCtes(post, 'EXISTS (SELECT 1 FROM settled)');
+export async function writeTransferWith(knex: Knex, transfer: TransferWithWrite): Promise<Record<string, unknown>[]> {
+  const changed = [...new Set(transfer.accounts.map((account) => account.id))].sort();
+  const named = [...new Set(transfer.legs.flatMap((leg) => [leg.debitAccountId, leg.creditAccountId]))];
+  const receiverWrite = transfer.write('(SELECT ok FROM ready)');
+  const accounts = accountChangesCte(transfer.accounts, 'EXISTS (SELECT 1 FROM settled)');
+  const journal = journalRowsCte('packet', transfer.journal, 'EXISTS (SELECT 1 FROM settled)');
   const result = await knex.raw(
-    `WITH alive AS MATERIALIZED (SELECT id FROM ledger_instances WHERE id = ? FOR SHARE),
-     locked AS MATERIALIZED (
-       SELECT a.id FROM ledger_accounts AS a
-        WHERE a.id = ANY(?::uuid[]) AND EXISTS (SELECT 1 FROM alive)
-        ORDER BY a.id
-          FOR UPDATE OF a),
-     ready AS MATERIALIZED (SELECT (SELECT count(*) FROM locked) = ? AS ok),
+    `WITH locked AS MATERIALIZED (
+       SELECT a.id FROM ledger_accounts AS a WHERE a.id = ANY(?::uuid[]) ORDER BY a.id FOR UPDATE OF a),
+     named AS MATERIALIZED (SELECT a.id, a.asset_id FROM ledger_accounts AS a WHERE a.id = ANY(?::uuid[])),
+     ready AS MATERIALIZED (
+       SELECT (SELECT count(*) FROM locked) = ?
+          AND (SELECT count(*) FROM named) = ?
+          AND NOT EXISTS (
+            SELECT 1 FROM unnest(?::uuid[], ?::uuid[]) AS l(debit_account_id, credit_account_id)
+              LEFT JOIN named AS d ON d.id = l.debit_account_id
+              LEFT JOIN named AS c ON c.id = l.credit_account_id
+             WHERE d.asset_id IS NULL OR d.asset_id IS DISTINCT FROM c.asset_id) AS ok),
      ${receiverWrite.sql},
-     ${writes.sql}
+     ${accounts.sql},
+     ${journal.sql}
      SELECT * FROM settled`,
-    [post.instanceId, ids, ids.length, ...receiverWrite.bindings, ...writes.bindings],
+    [
+      changed,
+      named,
+      changed.length,
+      named.length,
+      transfer.legs.map((leg) => leg.debitAccountId),
+      transfer.legs.map((leg) => leg.creditAccountId),
+      ...receiverWrite.bindings,
+      ...accounts.bindings,
+      ...journal.bindings,
+    ],
   );
   return result.rows as Record<string, unknown>[];
 }

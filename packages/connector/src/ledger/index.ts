@@ -1,6 +1,6 @@
 export { createLedger } from './ledger';
 export type { Ledger } from './ledger';
-export { createPacketLedger, LedgerUnavailableError } from './packet-ledger';
+export { createPacketLedger, LedgerUnavailableError, TransferRefusedError } from './packet-ledger';
 export type { PacketLedger, PacketLedgerOptions, PacketHold, HoldOutcome, HoldRefusalReason } from './packet-ledger';
 export { insertAccount, getAssetAccountIds, setAccountLimits } from './accounts';
 export type { CreateLedgerAccountOptions } from './accounts';

@@ -17,12 +17,6 @@ export async function beatHeartbeat(knex: Knex, instanceId: string): Promise<boo
   return changed > 0;
 }
 
-/** False once the instance was declared dead (its holds released) or unregistered. */
-export async function isRegistered(knex: Knex, instanceId: string): Promise<boolean> {
-  const rows = (await knex('ledger_instances').where({ id: instanceId }).select('id')) as unknown[];
-  return rows.length > 0;
-}
-
 async function releaseInstance(trx: Knex.Transaction, instanceId: string): Promise<void> {
   const holds = (await trx('ledger_instance_holds').where({ instance_id: instanceId })) as Array<{
     account_id: string;

@@ -26,17 +26,11 @@ import {
   lockBatchAccounts,
   writeBatchAtOnce,
   writeBatchChanges,
-  writePostWith,
+  writeTransferWith,
   type SettlementWrite,
 } from './batch-sql';
 import { sqlState } from '../errors';
-import {
-  beatHeartbeat,
-  isRegistered,
-  registerInstance,
-  releaseAbandonedInstances,
-  unregisterInstance,
-} from './instances';
+import { beatHeartbeat, registerInstance, releaseAbandonedInstances, unregisterInstance } from './instances';
 import type { JournalEntry } from './journal';
 import type { Leg } from './ledger-types';
 
@@ -71,13 +65,13 @@ export interface PacketLedger {
   /** Resolves once the posted legs are committed; rejects when they could not be (the hold is then voided). */
   post(hold: PacketHold): Promise<void>;
   /**
-   * Posts the hold in one statement together with `write` (a local receiver's own record of the money, e.g. crediting
-   * an incoming payment), so that one never commits without the other. Resolves with the rows of write's `settled`
-   * CTE; none means the receiver's write refused and nothing was written (the hold is still open: void it). Rejects
-   * when the ledger could not be written; the hold is then still open, unless the outcome is unknown (no answer
-   * from the database), in which case it is left to this instance's release, which is right either way.
+   * Moves a packet's legs to a local receiver in one statement together with `write` (the receiver's own record of
+   * the money, e.g. crediting an incoming payment), so that one never commits without the other; nothing is held
+   * before, since nothing leaves this process. Resolves with the rows of write's `settled` CTE; none means the
+   * receiver's write refused and nothing was written. Rejects with TransferRefusedError when the accounts cannot take
+   * the transfer, and with LedgerUnavailableError when the ledger could not be written.
    */
-  postWith(hold: PacketHold, write: SettlementWrite): Promise<Record<string, unknown>[]>;
+  transferWith(transferId: string, legs: readonly Leg[], write: SettlementWrite): Promise<Record<string, unknown>[]>;
   /** Gives the held amounts back; written with the next batch, retried until it succeeds. */
   void(hold: PacketHold): void;
   /** Holds not yet posted or voided. */
@@ -98,6 +92,18 @@ export class LedgerUnavailableError extends Error {
 }
 
 class InstanceFencedError extends LedgerUnavailableError {}
+
+/** A transfer one of its accounts cannot take (its limits, or the 64-bit range). */
+export class TransferRefusedError extends Error {
+  readonly code = 'transfer_refused';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TransferRefusedError';
+  }
+}
+
+const CHECK_VIOLATION = '23514';
 
 type Operation =
   | {
@@ -413,56 +419,27 @@ export function createPacketLedger(options: PacketLedgerOptions): PacketLedger {
       return new Promise<void>((resolve, reject) => enqueue({ kind: 'post', hold, settle: { resolve, reject } }));
     },
 
-    async postWith(hold, write) {
-      if (resolved.has(hold)) throw new Error(`hold ${hold.transferId} is already resolved`);
-      if (hold.instanceId !== instanceId) {
-        throw new LedgerUnavailableError('the hold was released before it could be posted');
-      }
+    async transferWith(transferId, legs, write) {
       const accounts: AccountChange[] = [];
-      const instanceHolds = new Map<string, AccountHold>();
-      for (const [accountId, accountHold] of hold.holds) {
+      for (const [accountId, hold] of holdsOfLegs(legs)) {
         const change = { id: accountId, balance: 0n, debitsPending: 0n, creditsPending: 0n };
-        applyPost(change, accountHold);
+        applyHold(change, hold);
+        applyPost(change, hold);
         accounts.push(change);
-        addHold(instanceHolds, accountId, accountHold, -1n);
       }
       const journal: JournalEntry[] = [];
-      hold.legs.forEach((leg, index) => {
-        if (leg.amount > 0n) journal.push({ ...leg, transferId: hold.transferId, leg: index });
+      legs.forEach((leg, index) => {
+        if (leg.amount > 0n) journal.push({ ...leg, transferId, leg: index });
       });
-      // Resolved while the statement runs, so a void meanwhile cannot release what it may post.
-      resolved.add(hold);
-      let rows: Record<string, unknown>[];
       try {
-        rows = await writePostWith(knex, {
-          instanceId: hold.instanceId,
-          accountIds: [...hold.holds.keys()],
-          accounts,
-          instanceHolds,
-          journal,
-          write,
-        });
+        return await writeTransferWith(knex, { accounts, journal, legs, write });
       } catch (error) {
-        if (isDatabaseAnswer(error)) resolved.delete(hold);
-        else {
-          // It may have committed: neither post nor void it again. If it did not, the hold is given back with this
-          // instance's registration (unregister or release), which counts exactly the holds never posted.
-          open.delete(hold);
-          logger.error({ err: error, transferId: hold.transferId }, 'settling a packet had no answer');
+        // A limit of an account (its rows' CHECK constraints), not a failure of the receiver's own write.
+        if (sqlState(error) === CHECK_VIOLATION && (error as { table?: unknown }).table === 'ledger_accounts') {
+          throw new TransferRefusedError('the accounts cannot take this transfer', { cause: error });
         }
         throw new LedgerUnavailableError('the ledger could not be written', { cause: error });
       }
-      if (rows.length > 0) {
-        open.delete(hold);
-        if (running === 0 && queue.length === 0 && open.size === 0) idle?.();
-        return rows;
-      }
-      resolved.delete(hold);
-      // Nothing written: the receiver refused, or this registration is gone (and the hold with it).
-      if (!(await isRegistered(knex, hold.instanceId))) {
-        throw new LedgerUnavailableError('the hold was released before it could be posted');
-      }
-      return rows;
     },
 
     void(hold) {

@@ -7,14 +7,21 @@
 // voided. Zero-amount packets move no money and skip the ledger, and so do a local sender's unfulfillable probes
 // (Rafiki's `unfulfillable` quote packets): probing with amounts far beyond anyone's balance must not need liquidity.
 // Should such a probe come back fulfilled anyway, the Fulfill is not relayed: nothing was recorded for it.
-// A local receiver is offered to post the hold itself, in one statement with its own record of the money (a
-// LocalSettlement), so that a crash can never leave one committed without the other.
+// A local receiver that settles is different: nothing is held for it; it moves the money itself, in one statement with
+// its own record of it (a LocalSettlement), so that a crash can never leave one committed without the other.
 import { randomUUID } from 'node:crypto';
 import { IlpError, IlpErrorCode, isFulfill, type IlpReply } from '@sluice/ilp';
 import type { Logger } from 'pino';
 import type { Leg } from '../ledger/ledger-types';
-import type { HoldRefusalReason, PacketLedger } from '../ledger/packet-ledger';
-import { destinationOf, sourceOf, type PacketContext, type PacketMiddleware } from './packet-context';
+import { TransferRefusedError, type HoldRefusalReason, type PacketLedger } from '../ledger/packet-ledger';
+import {
+  destinationOf,
+  sourceOf,
+  type Next,
+  type PacketContext,
+  type PacketMiddleware,
+  type SettlementWrite,
+} from './packet-context';
 
 export function createBalanceMiddleware(deps: { packetLedger: PacketLedger; logger: Logger }): PacketMiddleware {
   const { packetLedger, logger } = deps;
@@ -27,6 +34,8 @@ export function createBalanceMiddleware(deps: { packetLedger: PacketLedger; logg
     }
     const legs = legsOf(ctx);
     if (legs.length === 0) return next();
+    const destination = destinationOf(ctx);
+    if (destination.kind === 'local' && destination.settles) return settleLocally(ctx, legs, next);
     let outcome;
     try {
       outcome = await packetLedger.hold(randomUUID(), legs);
@@ -35,39 +44,12 @@ export function createBalanceMiddleware(deps: { packetLedger: PacketLedger; logg
     }
     if (!outcome.held) throw new IlpError(IlpErrorCode.T04_INSUFFICIENT_LIQUIDITY, refusalMessage(ctx, outcome));
     const { hold } = outcome;
-    let settled = false;
-    if (destinationOf(ctx).kind === 'local') {
-      ctx.settlement = {
-        async settle(write) {
-          if (settled || ctx.settling) throw new Error('a packet is settled once');
-          if (ctx.abort.signal.aborted) throw new IlpError(IlpErrorCode.R00_TRANSFER_TIMED_OUT, 'packet expired');
-          // Left set once it posted: from then on the packet's answer is the receiver's, never the expiry timer's.
-          const settling = packetLedger.postWith(hold, write);
-          ctx.settling = settling;
-          let rows: Record<string, unknown>[];
-          try {
-            rows = await settling;
-          } catch (error) {
-            ctx.settling = undefined;
-            throw error;
-          }
-          settled = rows.length > 0;
-          if (!settled) ctx.settling = undefined;
-          return rows;
-        },
-      };
-    }
     let reply: IlpReply;
     try {
       reply = await next();
     } catch (error) {
-      if (settled) logSettledReject(logger, ctx);
-      else packetLedger.void(hold);
+      packetLedger.void(hold);
       throw error;
-    }
-    if (settled) {
-      if (!isFulfill(reply)) logSettledReject(logger, ctx);
-      return reply;
     }
     if (!isFulfill(reply)) {
       packetLedger.void(hold);
@@ -82,11 +64,65 @@ export function createBalanceMiddleware(deps: { packetLedger: PacketLedger; logg
       throw new IlpError(IlpErrorCode.T00_INTERNAL_ERROR, 'ledger unavailable', undefined, { cause: error });
     }
   };
+
+  /**
+   * Nothing leaves the process for a local receiver that settles: no hold; the money moves when the receiver settles,
+   * in one statement with its own write. A Fulfill from it without a settlement (it had nothing of its own to record)
+   * moves the money then, and is relayed only once that is durable.
+   */
+  async function settleLocally(ctx: PacketContext, legs: Leg[], next: Next): Promise<IlpReply> {
+    const transferId = randomUUID();
+    let settled = false;
+    const settle = async (write: SettlementWrite): Promise<Record<string, unknown>[]> => {
+      if (settled || ctx.settling) throw new Error('a packet is settled once');
+      if (ctx.abort.signal.aborted) throw new IlpError(IlpErrorCode.R00_TRANSFER_TIMED_OUT, 'packet expired');
+      // Left set once the money moved: from then on the packet's answer is the receiver's, never the expiry timer's.
+      const settling = packetLedger.transferWith(transferId, legs, write);
+      ctx.settling = settling;
+      let rows: Record<string, unknown>[];
+      try {
+        rows = await settling;
+      } catch (error) {
+        ctx.settling = undefined;
+        throw settlementError(error);
+      }
+      settled = rows.length > 0;
+      if (!settled) ctx.settling = undefined;
+      return rows;
+    };
+    ctx.settlement = { settle };
+    const reply = await next();
+    if (settled) {
+      if (!isFulfill(reply)) {
+        logger.error(
+          { destination: ctx.prepare.destination },
+          'a local receiver settled a packet and then rejected it',
+        );
+      }
+      return reply;
+    }
+    if (!isFulfill(reply)) return reply;
+    // No row: the ledger's own preconditions failed (an account gone, or legs across assets); nothing was recorded.
+    if ((await settle(NOTHING_OF_THE_RECEIVERS)).length === 0) {
+      throw new IlpError(IlpErrorCode.T00_INTERNAL_ERROR, 'the money could not be recorded');
+    }
+    return reply;
+  }
 }
 
-/** A receiver that settled must fulfill; should it not, the money stays where it went and the operator is told. */
-function logSettledReject(logger: Logger, ctx: PacketContext): void {
-  logger.error({ destination: ctx.prepare.destination }, 'a local receiver settled a packet and then rejected it');
+/** The receiver's write when it has none: the money alone. */
+const NOTHING_OF_THE_RECEIVERS: SettlementWrite = (condition) => ({
+  sql: `settled AS (SELECT true AS settled WHERE ${condition})`,
+  bindings: [],
+});
+
+function settlementError(error: unknown): IlpError {
+  if (error instanceof TransferRefusedError) {
+    return new IlpError(IlpErrorCode.T04_INSUFFICIENT_LIQUIDITY, 'the accounts cannot take this packet', undefined, {
+      cause: error,
+    });
+  }
+  return new IlpError(IlpErrorCode.T00_INTERNAL_ERROR, 'ledger unavailable', undefined, { cause: error });
 }
 
 function legsOf(ctx: PacketContext): Leg[] {

@@ -6,11 +6,12 @@ import type { SettlementWrite } from '../ledger/batch-sql';
 export type { SettlementWrite };
 
 /**
- * Offered to a local receiver for a packet that carries money: it posts the packet's hold in one statement with the
- * receiver's own write (e.g. crediting an incoming payment), so the receiver's record and the ledger commit together
- * or not at all. Resolves with the rows of the write's `settled` CTE; none means the write refused and nothing was
- * posted (the receiver then rejects the packet). Once it returned rows, the receiver must fulfill: the money moved.
- * Rejects (and posts nothing the caller may count on) once the packet expired or when the ledger cannot be written.
+ * Offered to a local receiver that settles (registered with `settles`) for a packet that carries money: it moves the
+ * packet's money in one statement with the receiver's own write (e.g. crediting an incoming payment), so the
+ * receiver's record and the ledger commit together or not at all. Resolves with the rows of the write's `settled`
+ * CTE; none means the write refused and nothing moved (the receiver then rejects the packet). Once it returned rows,
+ * the receiver must fulfill: the money moved. Rejects, having moved nothing, once the packet expired, with an IlpError
+ * T04 when the accounts cannot take the money, and when the ledger cannot be written.
  */
 export interface LocalSettlement {
   settle(write: SettlementWrite): Promise<Record<string, unknown>[]>;
@@ -24,7 +25,7 @@ export type LocalReceiverHandler = (
 /** Where the route step decided the packet goes. */
 export type Destination =
   | { kind: 'peer'; accountId: string; asset: AssetInfo; peer: PeerInfo }
-  | { kind: 'local'; accountId: string; asset: AssetInfo; handler: LocalReceiverHandler };
+  | { kind: 'local'; accountId: string; asset: AssetInfo; handler: LocalReceiverHandler; settles: boolean };
 
 export interface PacketContext {
   /** The Prepare as received. */

@@ -13,6 +13,8 @@ export type RouteTarget =
   | {
       kind: 'local';
       handler: LocalReceiverHandler;
+      /** The handler records the money itself, through the packet's LocalSettlement. */
+      settles: boolean;
       /** The account to credit: fixed, or found per packet (e.g. from a STREAM connection token). */
       resolveAccount: (destination: string) => Promise<{ accountId: string; asset: AssetInfo } | undefined>;
     };
@@ -59,7 +61,13 @@ async function chooseDestination(
     if (account.accountId === sourceAccountId) {
       throw new IlpError(IlpErrorCode.F02_UNREACHABLE, 'destination is the sending account');
     }
-    return { kind: 'local', accountId: account.accountId, asset: account.asset, handler: target.handler };
+    return {
+      kind: 'local',
+      accountId: account.accountId,
+      asset: account.asset,
+      handler: target.handler,
+      settles: target.settles,
+    };
   }
   // Several links to one node are one node: if the sender is one of them, the route leads back to it.
   if (target.peers.some((peer) => peer.id === sourceAccountId)) {

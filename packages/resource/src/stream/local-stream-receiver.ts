@@ -4,6 +4,7 @@
 // statement that posts the packet's money to the wallet address's ledger account (the connector's settlement), so a
 // crash can never leave an incoming payment credited without the money, or the money without the credit.
 import type { Knex } from 'knex';
+import { IlpError, IlpErrorCode } from '@sluice/ilp';
 import {
   ReceiveLimitError,
   ReceiverDeclineError,
@@ -103,15 +104,19 @@ function receiptTotalWrite(connectionId: string, amount: bigint) {
   });
 }
 
-/** Settles, or declines the packet (temporarily: the sender retries) when the ledger cannot be written now. */
+/**
+ * Settles, or declines the packet temporarily (the sender retries) when the money cannot be taken now: with the
+ * connector's own reject code (T04 when the accounts cannot take it, R00 once the packet expired), else T00.
+ */
 async function settleOrDecline(
   settlement: PacketSettlement,
   write: Parameters<PacketSettlement['settle']>[0],
 ): Promise<Record<string, unknown>[]> {
   try {
     return await settlement.settle(write);
-  } catch {
-    throw new ReceiverDeclineError('the payment could not be credited now', { temporary: true });
+  } catch (error) {
+    const code = error instanceof IlpError && /^[TR]/.test(error.code) ? error.code : IlpErrorCode.T00_INTERNAL_ERROR;
+    throw new ReceiverDeclineError('the payment could not be credited now', { temporary: true, rejectCode: code });
   }
 }
 

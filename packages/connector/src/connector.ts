@@ -10,6 +10,7 @@ import { ConnectorError, invalidArgument } from './errors';
 import { createIlpHttpMiddleware } from './http/ilp-http-middleware';
 import { createPeerHttpClient } from './http/peer-http-client';
 import { createLedger, type Ledger } from './ledger/ledger';
+import type { LedgerAccount } from './ledger/ledger-types';
 import { createPacketLedger, type PacketLedger } from './ledger/packet-ledger';
 import { createPeerService, type PeerService } from './peers/peer-service';
 import { createBalanceMiddleware } from './pipeline/balance';
@@ -80,6 +81,11 @@ export interface Connector extends AssetService, PeerService, Ledger {
    * the amount, and a Fulfill is never returned.
    */
   sendPrepare(sourceAccountId: string, prepare: IlpPrepare, options?: SendOptions): Promise<IlpReply>;
+  /**
+   * Tells the packet path about an account created in a caller's transaction, once that committed, so its first
+   * packet needs no read (accounts never change kind or asset).
+   */
+  rememberAccount(account: LedgerAccount): void;
   /**
    * Packets to `<ilpAddress>.<prefix>` (and below) go to `handler` in-process; the money is credited to
    * `accountId` (or to the account `accountId(destination)` names). Returns a function that unregisters it.
@@ -243,6 +249,7 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
     sendPrepare: (sourceAccountId, prepare, options) =>
       runPacket(sourceAccountId, prepare, options?.unfulfillable === true),
     refresh: () => dir.refresh(),
+    rememberAccount: (account) => dir.rememberAccount(account),
 
     registerLocalReceiver(prefix, handler, accountId, options) {
       const address = `${ilpAddress}.${prefix}`;

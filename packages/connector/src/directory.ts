@@ -35,6 +35,8 @@ export interface AccountInfo {
 
 export interface Directory {
   getAccount(accountId: string): Promise<AccountInfo | undefined>;
+  /** An account this process saw committed (e.g. created in a caller's transaction): known without a read. */
+  rememberAccount(account: { id: string; kind: LedgerAccountKind; assetId: string }): void;
   getAsset(assetId: string): Promise<AssetInfo | undefined>;
   peerByIncomingToken(token: string): Promise<PeerInfo | undefined>;
   peers(): readonly PeerInfo[];
@@ -169,6 +171,11 @@ export function createDirectory(deps: DirectoryDeps): Directory {
 
     onPeersChanged(listener) {
       listeners.push(listener);
+    },
+
+    rememberAccount(account) {
+      if (accounts.size >= MAX_CACHED_ACCOUNTS) accounts.clear();
+      accounts.set(account.id, Promise.resolve({ id: account.id, kind: account.kind, assetId: account.assetId }));
     },
 
     async getAccount(accountId) {

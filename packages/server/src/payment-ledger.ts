@@ -61,6 +61,11 @@ export function createConnectorPaymentLedger(deps: {
         kind: 'outgoing_payment',
         ownerId: input.outgoingPaymentId,
       });
+      // Its first packet then needs no read; a rolled-back account is never told.
+      trx.executionPromise.then(
+        () => connector.rememberAccount(account),
+        () => undefined,
+      );
       return account.id;
     },
 

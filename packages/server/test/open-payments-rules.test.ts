@@ -111,6 +111,29 @@ describe('Open Payments rules', () => {
     await expect(pay(token, quote)).rejects.toMatchObject({ status: 400 });
   }, 60_000);
 
+  it('executes a payment without reading its quote or its payment account again, and pays a quote once', async () => {
+    const quote = await quoteFor('300');
+    const token = await outgoingToken();
+    const reads: string[] = [];
+    const record = (query: { sql: string }) => reads.push(query.sql);
+    sluice.database.knex.on('query', record);
+    try {
+      const payment = await pay(token, quote);
+      const sent = await eventually(async () => {
+        const current = await alice.client.outgoingPayment.get({ url: payment.id, accessToken: token });
+        return current.sentAmount.value !== '0' ? current.sentAmount.value : undefined;
+      });
+      expect(sent).toBe('300');
+    } finally {
+      sluice.database.knex.off('query', record);
+    }
+    // Only the creation read the quote (to see an earlier use); the worker knew it, and the connector knew the new
+    // payment account.
+    expect(reads.filter((sql) => /from "quotes"/i.test(sql))).toHaveLength(1);
+    expect(reads.filter((sql) => /select "id", "kind", "asset_id" from "ledger_accounts"/.test(sql))).toEqual([]);
+    await expect(pay(token, quote)).rejects.toMatchObject({ status: 400 });
+  }, 60_000);
+
   it('refuses to pay an expired quote', async () => {
     const quote = await quoteFor('500');
     const token = await outgoingToken();

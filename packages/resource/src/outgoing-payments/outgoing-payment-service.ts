@@ -182,9 +182,10 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
           if (!found || found.quote.walletAddressId !== walletAddress.id) {
             throw new OpenPaymentsError(400, 'invalid_quote', 'no such quote for this wallet address');
           }
-          // A quote pays once. A use committed earlier is seen here; a concurrent one is caught by the unique index on
-          // outgoing_payments.quote_id when the payment row is inserted (it waits there for the first to commit), and
-          // the whole transaction, money and grant totals included, rolls back.
+          // A quote pays once. A use committed earlier is seen here (before any other check, so a reused quote is
+          // always a 400); a concurrent one is caught by the unique index on outgoing_payments.quote_id when the payment
+          // row is inserted (it waits there for the first to commit), and the whole transaction, money and grant totals
+          // included, rolls back.
           if (found.used) throw quoteUsed();
           const { quote } = found;
           const now = new Date();

@@ -63,12 +63,24 @@ export interface QuoteServiceDeps {
 export const quoteFailed = (reason: string, description: string) =>
   new OpenPaymentsError(400, 'invalid_quote', description, { reason });
 
+const MAX_KNOWN_QUOTES = 10_000;
+
 const ceilDiv = (a: bigint, b: bigint) => (a + b - 1n) / b;
 
 export function createQuoteService(deps: QuoteServiceDeps) {
   const { knex } = deps;
   const lifespanMs = deps.quoteLifespanMs ?? 30_000;
   const slippage = deps.slippage ?? { numerator: 1n, denominator: 100n };
+
+  // Nothing updates or deletes a quote once written, so the quotes this process wrote or read serve its later reads:
+  // the worker's claim of a payment needs no query for its quote. (Creating a payment still reads the quote, to see
+  // an earlier use of it first.)
+  const known = new Map<string, Quote>();
+  const remember = (quote: Quote): Quote => {
+    if (known.size >= MAX_KNOWN_QUOTES) known.clear();
+    known.set(quote.id, quote);
+    return quote;
+  };
 
   const select = (db: Knex | Knex.Transaction = knex) =>
     db('quotes')
@@ -233,12 +245,14 @@ export function createQuoteService(deps: QuoteServiceDeps) {
           expires_at: expiresAt,
         })
         .returning('*')) as QuoteRow[];
-      return toQuote({ ...row, asset_code: walletAddress.assetCode, asset_scale: walletAddress.assetScale });
+      return remember(toQuote({ ...row, asset_code: walletAddress.assetCode, asset_scale: walletAddress.assetScale }));
     },
 
     async get(id: string, db: Knex | Knex.Transaction = knex): Promise<Quote | undefined> {
+      const cached = known.get(id);
+      if (cached) return cached;
       const row = (await select(db).where('quotes.id', id).first()) as QuoteRow | undefined;
-      return row && toQuote(row);
+      return row && remember(toQuote(row));
     },
 
     /** The quote, and whether an outgoing payment has already used it (as of this statement), in one query. */
@@ -250,14 +264,22 @@ export function createQuoteService(deps: QuoteServiceDeps) {
         .select(db.raw('EXISTS (SELECT 1 FROM outgoing_payments WHERE outgoing_payments.quote_id = quotes.id) AS used'))
         .where('quotes.id', id)
         .first()) as (QuoteRow & { used: boolean }) | undefined;
-      return row && { quote: toQuote(row), used: row.used };
+      return row && { quote: remember(toQuote(row)), used: row.used };
     },
 
     /** Several quotes in one query (for a page of payments), by id; unknown ids are absent. */
     async getMany(ids: readonly string[]): Promise<Map<string, Quote>> {
-      if (ids.length === 0) return new Map();
-      const rows = (await select().whereIn('quotes.id', [...new Set(ids)])) as QuoteRow[];
-      return new Map(rows.map((row) => [row.id, toQuote(row)]));
+      const quotes = new Map<string, Quote>();
+      const missing: string[] = [];
+      for (const id of new Set(ids)) {
+        const cached = known.get(id);
+        if (cached) quotes.set(id, cached);
+        else missing.push(id);
+      }
+      if (missing.length === 0) return quotes;
+      const rows = (await select().whereIn('quotes.id', missing)) as QuoteRow[];
+      for (const row of rows) quotes.set(row.id, remember(toQuote(row)));
+      return quotes;
     },
   };
 }

@@ -21,7 +21,7 @@ import type { BenchFigure } from './figure';
 import { createBenchDatabase } from './bench-database';
 import { startWebhookOperator, type WebhookOperator } from './webhook-operator';
 import { runSignedLoad } from './signed-load-worker';
-import { runPaymentClient, type PaymentClientJob } from './payment-client-worker';
+import { PAYMENT_STEPS, runPaymentClient, type PaymentClientJob } from './payment-client-worker';
 
 export const name = 'Open Payments (official SDK, real HTTP)';
 
@@ -126,13 +126,18 @@ async function measurePayments(
   );
   const latencies = [...result.latenciesMs].sort((a, b) => a - b);
   const perSecond = latencies.length / result.seconds;
+  const stepMedians = PAYMENT_STEPS.map((step, index) => {
+    const times = result.stepsMs.map((steps) => steps[index]).sort((a, b) => a - b);
+    return `${step} ${percentile(times, 50).toFixed(1)}`;
+  });
   return {
     label: `${label}, ${concurrency === 1 ? 'sequential' : `${concurrency} concurrent`}`,
     value: perSecond,
     unit: '/s',
     note:
       `p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms` +
-      (rafiki ? `; Rafiki ${rafiki}/s, ${(perSecond / rafiki).toFixed(1)}×` : ''),
+      (rafiki ? `; Rafiki ${rafiki}/s, ${(perSecond / rafiki).toFixed(1)}×` : '') +
+      `; step p50s: ${stepMedians.join(', ')} ms`,
   };
 }
 

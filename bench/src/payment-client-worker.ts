@@ -30,7 +30,12 @@ export interface PaymentClientResult {
   seconds: number;
   /** Create-to-completed milliseconds of each payment. */
   latenciesMs: number[];
+  /** Milliseconds of each payment's steps, in PAYMENT_STEPS order. */
+  stepsMs: number[][];
 }
+
+/** What the time of a payment goes to: the app's three calls, then execution until the operator hears of it. */
+export const PAYMENT_STEPS = ['incoming payment', 'quote', 'outgoing payment', 'execution'] as const;
 
 type ToWorker = { kind: 'completed'; paymentId: string } | { kind: 'failed'; paymentId: string; error: string };
 type FromWorker =
@@ -84,25 +89,38 @@ async function runJob(job: PaymentClientJob, port: NonNullable<typeof parentPort
     else waiter?.reject(new Error(message.error));
   });
 
+  const stepsMs: number[][] = [];
   const onePayment = async (): Promise<number> => {
     const t0 = process.hrtime.bigint();
+    const steps: number[] = [];
+    let stepStarted = t0;
+    const stepDone = () => {
+      const now = process.hrtime.bigint();
+      steps.push(Number(now - stepStarted) / 1e6);
+      stepStarted = now;
+    };
     const incoming = await client.incomingPayment.create(
       { url: job.incoming.resourceServer, accessToken: job.incoming.accessToken },
       { walletAddress: job.incoming.walletAddress, incomingAmount: job.incoming.amount },
     );
+    stepDone();
     const quote = await client.quote.create(
       { url: job.resourceServer, accessToken: job.quoteToken },
       { walletAddress: job.walletAddressUrl, receiver: incoming.id, method: 'ilp' },
     );
+    stepDone();
     const outgoing = await client.outgoingPayment.create(
       { url: job.resourceServer, accessToken: job.outgoingToken },
       { walletAddress: job.walletAddressUrl, quoteId: quote.id },
     );
+    stepDone();
     const paymentId = outgoing.id.split('/').pop() as string;
     await new Promise<void>((resolve, reject) => {
       waiting.set(paymentId, { resolve, reject });
       port.postMessage({ kind: 'created', paymentId } satisfies FromWorker);
     });
+    stepDone();
+    stepsMs.push(steps);
     return Number(process.hrtime.bigint() - t0) / 1e6;
   };
 
@@ -114,7 +132,7 @@ async function runJob(job: PaymentClientJob, port: NonNullable<typeof parentPort
       while (remaining-- > 0) latenciesMs.push(await onePayment());
     }),
   );
-  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, latenciesMs };
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, latenciesMs, stepsMs };
 }
 
 if (parentPort) {

@@ -2,6 +2,9 @@
 // incoming payment (or creates one at a wallet address) there, with grants it requests itself. It identifies with
 // its own Ed25519 key as a directed-identity client (`client: { jwk }`), so no wallet address is needed for it.
 import { createHash, createPrivateKey, createPublicKey, createHmac } from 'node:crypto';
+// undici's own fetch, not Node's built-in one: loading undici (our HTTP client elsewhere) makes its dispatcher the
+// built-in fetch's too, and that pairing refuses a request with an explicit content-length, which a signed POST has.
+import { fetch } from 'undici';
 import { exportPublicJwk, signRequest, type Ed25519Jwk, type SigningKey } from '@sluice/http-signatures';
 import { invalidReceiver, type Receiver } from './receiver';
 
@@ -61,7 +64,7 @@ export function createRemoteOpenPayments(deps: RemoteOpenPaymentsDeps) {
         if (value !== undefined) headers[name.toLowerCase()] = value;
       }
     }
-    let response: Response;
+    let response: Awaited<ReturnType<typeof fetch>>;
     try {
       response = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {

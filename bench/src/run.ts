@@ -7,6 +7,9 @@ import type { BenchModule } from './figure';
 import { printFigures } from './figure';
 
 async function main(): Promise<void> {
+  // Node's built-in fetch (the official SDK's) takes the dispatcher of whichever undici loads first; undici 7, which our
+  // packages load, refuses the SDK's signed POSTs (explicit content-length) through it. So the built-in one goes first.
+  await fetch('data:,');
   const only = process.argv.slice(2);
   const files = readdirSync(__dirname)
     .filter((file) => file.endsWith('.bench.js'))

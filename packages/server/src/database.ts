@@ -88,29 +88,55 @@ export async function openDatabase(databaseUrl: string, options: OpenDatabaseOpt
 function createStatementNames(limit = 2_000) {
   const seen = new Set<string>();
   const names = new Map<string, string>();
-  return (text: string): string | undefined => {
-    const name = names.get(text);
-    if (name !== undefined || names.size >= limit) return name;
-    if (!/^\s*(select|insert|update|delete|with)\b/i.test(text)) return undefined;
-    if (!seen.has(text)) {
-      if (seen.size < limit * 4) seen.add(text);
-      return undefined;
-    }
-    const assigned = `sluice_${names.size}`;
-    names.set(text, assigned);
-    return assigned;
+  let generation = 0;
+  return {
+    nameOf(text: string): string | undefined {
+      const name = names.get(text);
+      if (name !== undefined || names.size >= limit) return name;
+      if (!/^\s*(select|insert|update|delete|with)\b/i.test(text)) return undefined;
+      if (!seen.has(text)) {
+        if (seen.size < limit * 4) seen.add(text);
+        return undefined;
+      }
+      const assigned = `sluice_${generation}_${names.size}`;
+      names.set(text, assigned);
+      return assigned;
+    },
+    /** After a schema change: every text gets a new name, so each connection prepares it again. */
+    renewAll(): void {
+      names.clear();
+      generation++;
+    },
   };
 }
 
-/** Makes `connection` send its frequent statements as named (prepared) ones; see createStatementNames. */
-function preparedByDefault(connection: pg.Client, nameOf: (text: string) => string | undefined): void {
+type StatementNames = ReturnType<typeof createStatementNames>;
+
+// A prepared statement whose result columns changed under it (a migration added a column to a table it reads with
+// `*`, e.g. during a rolling upgrade) fails with this until prepared again.
+const RESULT_TYPE_CHANGED = /cached plan must not change result type/;
+
+/**
+ * Makes `connection` send its frequent statements as named (prepared) ones; see createStatementNames. A statement
+ * that fails because the schema changed under its prepared form is sent again unprepared, and every name is renewed.
+ * (Inside a transaction the failure has already aborted it: the caller sees the error, as for any failed statement.)
+ */
+function preparedByDefault(connection: pg.Client, statements: StatementNames): void {
   const query = connection.query.bind(connection) as (...args: unknown[]) => unknown;
   (connection as { query: (...args: unknown[]) => unknown }).query = (config: unknown, ...rest: unknown[]) => {
-    if (typeof config === 'object' && config !== null && 'text' in config && !('name' in config)) {
-      const name = nameOf(String((config as { text: unknown }).text));
-      if (name !== undefined) return query({ ...config, name }, ...rest);
+    if (typeof config !== 'object' || config === null || !('text' in config) || 'name' in config) {
+      return query(config, ...rest);
     }
-    return query(config, ...rest);
+    const name = statements.nameOf(String((config as { text: unknown }).text));
+    if (name === undefined) return query(config, ...rest);
+    const callback = rest[rest.length - 1];
+    if (typeof callback !== 'function') return query({ ...config, name }, ...rest);
+    return query({ ...config, name }, ...rest.slice(0, -1), (error: unknown, result: unknown) => {
+      const { code, message } = (error ?? {}) as { code?: string; message?: string };
+      if (code !== '0A000' || !RESULT_TYPE_CHANGED.test(message ?? '')) return callback(error, result);
+      statements.renewAll();
+      query(config, ...rest);
+    });
   };
 }
 

@@ -98,6 +98,21 @@ describe('openDatabase on a PostgreSQL server', () => {
       await database.knex('notes').where('id', '>', 2).orderBy('id');
       expect(await prepared()).toContain('select * from "notes" where "id" > $1 order by "id" asc');
       expect(await prepared()).not.toContain('CREATE TABLE notes (id int PRIMARY KEY, text text)');
+      // A migration adds a column under the prepared `select *` (a rolling upgrade): the statement still answers, with
+      // the new column, and is prepared again under a new name.
+      await database.knex.raw('ALTER TABLE notes ADD COLUMN extra text');
+      const after = await database.knex('notes').where('id', '>', 2).orderBy('id');
+      expect(after).toEqual([
+        { id: 3, text: 'again', extra: null },
+        { id: 4, text: 'again', extra: null },
+      ]);
+      await database.knex('notes').where('id', '>', 2).orderBy('id');
+      await database.knex('notes').where('id', '>', 2).orderBy('id');
+      expect(
+        (await prepared()).filter(
+          (statement) => statement === 'select * from "notes" where "id" > $1 order by "id" asc',
+        ),
+      ).toHaveLength(2);
     } finally {
       await database.close();
       await admin.knex.raw(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

@@ -147,6 +147,14 @@ export function createResourceServer(deps: ResourceServerDeps) {
           onReadyToSend: () => wake.worker?.(),
         })
       : undefined;
+  const webhookDelivery = deps.webhooks
+    ? createWebhookDelivery({
+        knex,
+        logger: logger.child({ component: 'webhooks' }),
+        webhookUrl: deps.webhooks.url,
+        secret: deps.webhooks.secret,
+      })
+    : undefined;
   const worker =
     payments && outgoingPayments
       ? createPaymentWorker({
@@ -156,17 +164,10 @@ export function createResourceServer(deps: ResourceServerDeps) {
           ledger: payments.ledger,
           receivers: receiverResolver,
           funding: payments.funding,
+          webhooks: webhookDelivery,
         })
       : undefined;
   wake.worker = worker?.wake;
-  const webhookDelivery = deps.webhooks
-    ? createWebhookDelivery({
-        knex,
-        logger: logger.child({ component: 'webhooks' }),
-        webhookUrl: deps.webhooks.url,
-        secret: deps.webhooks.secret,
-      })
-    : undefined;
 
   const validation = openApiRequestValidation();
   const routes: Koa.Middleware[] = [

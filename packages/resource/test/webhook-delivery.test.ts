@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { createTestDatabase, type TestDatabase } from '../../../test-support';
-import { recordWebhookEvent, WEBHOOK_EVENTS_CHANNEL } from '../src/webhooks/webhook-events';
+import { recordWebhookEvent, WEBHOOK_EVENTS_CHANNEL, writeWithWebhookEvent } from '../src/webhooks/webhook-events';
 import { createWebhookDelivery } from '../src/webhooks/webhook-delivery';
 import { canonicalJson } from '../src/webhooks/canonical-json';
 
@@ -160,6 +160,58 @@ describe('webhook delivery', () => {
       ).toBeUndefined();
     } finally {
       await unlisten();
+    }
+  });
+
+  it('posts an event written already claimed when it is handed over, and leaves it to others once the claim runs out', async () => {
+    await db.knex.raw(
+      'CREATE TABLE IF NOT EXISTS claimed_probe (id text PRIMARY KEY, created_at timestamptz DEFAULT now())',
+    );
+    const operator = await startOperator(0);
+    const delivery = createWebhookDelivery({
+      knex: db.knex,
+      logger: pino({ level: 'silent' }),
+      webhookUrl: operator.url,
+      secret: SECRET,
+      pollIntervalMs: 50,
+    });
+    const write = (id: string, seconds: number) =>
+      writeWithWebhookEvent<{ id: string }>(
+        db.knex,
+        { sql: 'INSERT INTO claimed_probe (id) VALUES (?) RETURNING *', bindings: [id] },
+        'outgoing_payment.completed',
+        { id },
+        { createdAt: 'created_at' },
+        { seconds },
+      );
+    const deliveredAt = async (eventId: string) =>
+      (await db.knex('webhook_events').where('id', eventId).first()).delivered_at as Date | null;
+    delivery.start();
+    try {
+      const handed = await write('p6', delivery.claimSeconds);
+      expect(handed?.row).toMatchObject({ id: 'p6' });
+      const event = handed!.event!;
+      // Claimed: the delivery's own polling leaves it alone.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await deliveredAt(event.id)).toBeNull();
+      delivery.deliverClaimed(event);
+      await until(async () => Boolean(await deliveredAt(event.id)));
+      // (Events the other tests left due go to this operator too: only ours are looked at.)
+      const ourIds = new Set([event.id]);
+      const ours = () => operator.received.filter((call) => ourIds.has(call.body.id as string));
+      expect(ours().map((call) => call.body)).toEqual([
+        { id: event.id, type: 'outgoing_payment.completed', data: { id: 'p6', createdAt: expect.any(String) } },
+      ]);
+      expect(ours()[0].valid).toBe(true);
+
+      // Never handed over (the process died): delivered by polling once its claim ran out.
+      const orphanId = (await write('p7', 0.3))!.event!.id;
+      ourIds.add(orphanId);
+      await until(async () => Boolean(await deliveredAt(orphanId)));
+      expect(ours().map((call) => call.body.id)).toEqual([event.id, orphanId]);
+    } finally {
+      await delivery.stop();
+      await operator.close();
     }
   });
 });

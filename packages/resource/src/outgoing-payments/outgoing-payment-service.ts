@@ -243,7 +243,7 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
             quote,
           );
           const { createdAt: _created, updatedAt: _updated, ...eventData } = outgoingPaymentEventData(draft);
-          const row = await writeWithWebhookEvent<PaymentRow>(
+          const written = await writeWithWebhookEvent<PaymentRow>(
             trx,
             {
               sql: `INSERT INTO outgoing_payments
@@ -266,7 +266,7 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
             eventData,
             { createdAt: 'created_at', updatedAt: 'updated_at' },
           );
-          const payment = paymentWithQuote(row as PaymentRow, quote);
+          const payment = paymentWithQuote((written as { row: PaymentRow }).row, quote);
           return { payment, grantSpent };
         })
         .catch((error: unknown) => {

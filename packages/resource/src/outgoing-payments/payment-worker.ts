@@ -10,7 +10,8 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { sendPayment, StreamPaymentError, type PaymentProgress } from '@sluice/stream';
-import { recordWebhookEvent, writeWithWebhookEvent } from '../webhooks/webhook-events';
+import { recordWebhookEvent, writeWithWebhookEvent, type ClaimedWebhookEvent } from '../webhooks/webhook-events';
+import type { WebhookHandoff } from '../webhooks/webhook-delivery';
 import type { ReceiverResolver } from '../quotes/receiver';
 import type { PaymentLedger } from './payment-ledger';
 import {
@@ -35,6 +36,11 @@ export interface PaymentWorkerDeps {
   concurrency?: number;
   /** Attempts before a payment that keeps failing temporarily is failed for good. */
   maxAttempts?: number;
+  /**
+   * This process's webhook delivery: a finished payment's event is written already claimed for it and handed over
+   * as soon as the finish commits (no NOTIFY and claim in between).
+   */
+  webhooks?: WebhookHandoff;
 }
 
 /** Codes after which retrying the same payment cannot help. */
@@ -80,13 +86,13 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
     outcome: { state: 'COMPLETED' | 'FAILED'; error?: string },
     delivered: bigint = payment.deliveredAmount,
   ): Promise<void> {
-    await knex.transaction(async (trx) => {
+    const claimed = await knex.transaction(async (trx): Promise<ClaimedWebhookEvent | undefined> => {
       const held = (await trx('outgoing_payments')
         .join('wallet_addresses', 'wallet_addresses.id', 'outgoing_payments.wallet_address_id')
         .where({ 'outgoing_payments.id': payment.id, lease_owner: owner, state: 'SENDING' })
         .forUpdate('outgoing_payments')
         .first('wallet_addresses.asset_id')) as { asset_id: string } | undefined;
-      if (!held) return;
+      if (!held) return undefined;
       const debit = payment.quote.debitAmount.value;
       const balance = await deps.ledger.balance(payment.ledgerAccountId as string, trx);
       const keep = outcome.state === 'COMPLETED' ? payment.quote.fee : 0n;
@@ -110,7 +116,7 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
         deliveredAmount: delivered,
       };
       const { updatedAt: _updatedAt, ...eventData } = outgoingPaymentEventData(finished);
-      await writeWithWebhookEvent(
+      const written = await writeWithWebhookEvent(
         trx,
         {
           sql: `UPDATE outgoing_payments
@@ -123,8 +129,11 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
         outcome.state === 'COMPLETED' ? 'outgoing_payment.completed' : 'outgoing_payment.failed',
         eventData,
         { updatedAt: 'updated_at' },
+        deps.webhooks && { seconds: deps.webhooks.claimSeconds },
       );
+      return written?.event;
     });
+    if (claimed) deps.webhooks?.deliverClaimed(claimed);
   }
 
   async function retryLater(payment: OutgoingPayment, error: unknown): Promise<void> {

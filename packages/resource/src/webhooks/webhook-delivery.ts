@@ -25,6 +25,14 @@ export function signWebhook(body: unknown, secret: string, timestampSeconds = Ma
   return `t=${timestampSeconds}, v1=${digest}`;
 }
 
+/** Hands events this process wrote already claimed (see writeWithWebhookEvent's `claimFor`) to its delivery. */
+export interface WebhookHandoff {
+  /** How long such a claim lasts: as long as a claim made by the delivery itself. */
+  readonly claimSeconds: number;
+  /** Posts them now (call once their transaction committed); failures are retried like any other event's. */
+  deliverClaimed(...events: EventRow[]): void;
+}
+
 /** Events claimed (and posted concurrently) at a time. */
 const CLAIM_LIMIT = 20;
 
@@ -43,6 +51,8 @@ export function createWebhookDelivery(deps: WebhookDeliveryDeps) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let again = false;
+  const handedOver = new Set<Promise<void>>();
+  const claimSeconds = (timeoutMs * 2) / 1000;
 
   // Keep-alive connections to the operator: one event after another should not each pay for a new connection.
   const agent = new Agent({ keepAliveTimeout: 30_000, connections: 16 });
@@ -58,7 +68,7 @@ export function createWebhookDelivery(deps: WebhookDeliveryDeps) {
                       WHERE delivered_at IS NULL AND next_attempt_at IS NOT NULL AND next_attempt_at <= now()
                       ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED)
         RETURNING id, type, data, attempts`,
-      [(timeoutMs * 2) / 1000, CLAIM_LIMIT],
+      [claimSeconds, CLAIM_LIMIT],
     );
     return result.rows as EventRow[];
   }
@@ -141,6 +151,14 @@ export function createWebhookDelivery(deps: WebhookDeliveryDeps) {
 
   return {
     wake,
+    claimSeconds,
+    deliverClaimed(...events: EventRow[]): void {
+      if (stopped || events.length === 0) return;
+      const delivery = deliver(events)
+        .catch((error: unknown) => logger.error({ err: error }, 'webhook delivery'))
+        .finally(() => handedOver.delete(delivery));
+      handedOver.add(delivery);
+    },
     start(): void {
       if (!stopped) return;
       stopped = false;
@@ -155,6 +173,7 @@ export function createWebhookDelivery(deps: WebhookDeliveryDeps) {
       stopped = true;
       if (timer) clearTimeout(timer);
       await running;
+      await Promise.all(handedOver);
       await agent.close();
     },
   };

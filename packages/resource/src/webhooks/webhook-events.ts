@@ -38,11 +38,23 @@ export async function recordWebhookEvent(
   return id;
 }
 
+/** An event this process wrote already claimed for its own delivery (see writeWithWebhookEvent's `claimFor`). */
+export interface ClaimedWebhookEvent {
+  id: string;
+  type: WebhookEventType;
+  data: Record<string, unknown>;
+  attempts: number;
+}
+
 /**
  * Runs `statement` (an INSERT or UPDATE ending in RETURNING *) and records its event in the same statement: one round
  * trip, and the event exists exactly when the change does. `timestamps` names the event fields (e.g. createdAt) to
  * fill from the changed row's columns, which only the database knows; `data` is the rest. Resolves with the row, or
  * undefined (and no event) when the statement changed nothing.
+ *
+ * With `claimFor`, the event is written already claimed by this process's delivery for that many seconds (no NOTIFY,
+ * no claim query): hand it to that delivery once the transaction commits. Should the process die first, the claim
+ * runs out and any delivery takes the event then.
  */
 export async function writeWithWebhookEvent<Row>(
   trx: Knex | Knex.Transaction,
@@ -50,20 +62,36 @@ export async function writeWithWebhookEvent<Row>(
   type: WebhookEventType,
   data: Record<string, unknown>,
   timestamps: Record<string, string>,
-): Promise<Row | undefined> {
+  claimFor?: { seconds: number },
+): Promise<{ row: Row; event?: ClaimedWebhookEvent } | undefined> {
   const fields = Object.entries(timestamps).map(
     ([field, column]) => `'${field}', ${isoTimestampSql(`changed.${column}`)}`,
   );
+  const id = randomUUID();
   const result = await trx.raw(
     `WITH changed AS (${statement.sql}),
      event AS (
-       INSERT INTO webhook_events (id, type, data)
-       SELECT ?, ?, ?::jsonb || jsonb_build_object(${fields.join(', ')}) FROM changed
-       RETURNING id)
-     SELECT changed.*, (SELECT pg_notify(?, '') FROM event) AS notified FROM changed`,
-    [...statement.bindings, randomUUID(), type, JSON.stringify(data), WEBHOOK_EVENTS_CHANNEL],
+       INSERT INTO webhook_events (id, type, data, next_attempt_at)
+       SELECT ?, ?, ?::jsonb || jsonb_build_object(${fields.join(', ')}),
+              now() + make_interval(secs => ?::double precision)
+         FROM changed
+       RETURNING id, data)
+     SELECT changed.*, (SELECT data FROM event) AS sluice_event_data,
+            ${claimFor ? 'NULL' : "(SELECT pg_notify(?, '') FROM event)"} AS notified
+       FROM changed`,
+    [
+      ...statement.bindings,
+      id,
+      type,
+      JSON.stringify(data),
+      claimFor?.seconds ?? 0,
+      ...(claimFor ? [] : [WEBHOOK_EVENTS_CHANNEL]),
+    ],
   );
-  return (result.rows as Row[])[0];
+  const first = (result.rows as (Row & { sluice_event_data: Record<string, unknown>; notified: unknown })[])[0];
+  if (!first) return undefined;
+  const { sluice_event_data: eventData, notified: _notified, ...row } = first;
+  return { row: row as Row, event: claimFor ? { id, type, data: eventData, attempts: 0 } : undefined };
 }
 
 /**

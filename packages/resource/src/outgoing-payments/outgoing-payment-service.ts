@@ -195,12 +195,15 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
           if (input.grant?.limits?.receiver && input.grant.limits.receiver !== quote.receiver) {
             throw insufficientGrant('the grant only allows paying another receiver');
           }
-          const grantSpent = input.grant ? await spendGrant(trx, input.grant.id, input.grant.limits, quote, now) : {};
+          // The payment account first: creating it locks nothing that other payments wait for, while the grant's
+          // totals row (locked by spendGrant) and the wallet's ledger row (locked by the funding) stay locked until
+          // this transaction commits, so concurrent payments of one grant or wallet queue for as long as that lasts.
           const id = sortableId();
           const ledgerAccountId = await deps.ledger.createPaymentAccount(trx, {
             assetId: walletAddress.assetId,
             outgoingPaymentId: id,
           });
+          const grantSpent = input.grant ? await spendGrant(trx, input.grant.id, input.grant.limits, quote, now) : {};
           if (deps.funding === 'ledger') {
             try {
               await deps.ledger.fundFromWalletAddress(trx, {

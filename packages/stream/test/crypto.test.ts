@@ -55,6 +55,22 @@ describe('STREAM crypto: AES-256-GCM envelope', () => {
     expect(decrypt(key, a)).toEqual(plaintext);
   });
 
+  it('never repeats an IV or a random condition, across many refills of the random pool', () => {
+    const ivs = new Set<string>();
+    const conditions = new Set<string>();
+    for (let i = 0; i < 5_000; i++) {
+      ivs.add(encrypt(key, Buffer.from('x')).subarray(0, 12).toString('hex'));
+      conditions.add(randomCondition().toString('hex'));
+    }
+    expect(ivs.size).toBe(5_000);
+    expect(conditions.size).toBe(5_000);
+    // A condition handed out is the caller's: later draws do not change it.
+    const kept = randomCondition();
+    const copy = Buffer.from(kept);
+    for (let i = 0; i < 300; i++) randomCondition();
+    expect(kept).toEqual(copy);
+  });
+
   it('fails with DECRYPTION_FAILED on a wrong key, altered or truncated data', () => {
     const sealed = encrypt(key, Buffer.from('hello'));
     const altered = Buffer.from(sealed);

@@ -105,6 +105,41 @@ describe('local STREAM receiver', () => {
     expect((await resource.incomingPayments.get(payment.id))?.receivedAmount.value).toBe(0n);
   });
 
+  it('declines SPSP money with receipts temporarily (T00) when the ledger recorded nothing', async () => {
+    const credentials = resource.receivers.credentials(
+      alice,
+      { kind: 'spsp' },
+      { nonce: Buffer.alloc(16, 1), secret: Buffer.alloc(32, 2) },
+    );
+    // A settlement that wrote nothing: the ledger's own preconditions failed (say, an account gone).
+    let settled = false;
+    const nothingWritten: PacketSettlement = {
+      settle: async () => {
+        settled = true;
+        return [];
+      },
+    };
+    // The answer to each packet the receiver tried to settle (probes are answered F99 before that).
+    const codes: string[] = [];
+    await expect(
+      sendPayment({
+        destinationAddress: credentials.ilpAddress,
+        sharedSecret: credentials.sharedSecret,
+        sourceAmount: 100n,
+        minExchangeRate: 1,
+        signal: AbortSignal.timeout(500),
+        sendPrepare: async (prepare) => {
+          settled = false;
+          const reply = await receiver.handlePrepare(prepare, nothingWritten);
+          if (settled) codes.push('code' in reply ? reply.code : 'fulfilled');
+          return reply;
+        },
+      }),
+    ).rejects.toThrow();
+    expect(codes.length).toBeGreaterThan(0);
+    expect(new Set(codes)).toEqual(new Set(['T00']));
+  });
+
   it('answers F02 for unknown or inactive wallet addresses', async () => {
     const reply = await receiver.handlePrepare({
       amount: 1n,

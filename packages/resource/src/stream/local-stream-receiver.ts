@@ -55,8 +55,10 @@ export function createLocalStreamReceiver(deps: LocalStreamReceiverDeps) {
       if (target.kind === 'spsp') {
         // SPSP money lands on the wallet address's balance; only a receipt needs state of ours.
         if (!money.receipts) return;
-        const rows = await settleOrDecline(settlement, receiptTotalWrite(money.connectionId, money.amount));
-        return { totalReceived: BigInt(String(rows[0].total_received)) };
+        const [total] = await settleOrDecline(settlement, receiptTotalWrite(money.connectionId, money.amount));
+        // No row: the ledger's own preconditions failed and nothing was recorded.
+        if (!total) throw new ReceiverDeclineError('the payment could not be recorded now', { temporary: true });
+        return { totalReceived: BigInt(String(total.total_received)) };
       }
       const rows = await settleOrDecline(
         settlement,

@@ -54,15 +54,20 @@ describe('webhook delivery', () => {
   beforeAll(async () => (db = await createTestDatabase()));
   afterAll(() => db.drop());
 
-  it('delivers signed events, retrying failures with backoff, and keeps the log', async () => {
-    const operator = await startOperator(1);
-    const delivery = createWebhookDelivery({
+  /** A delivery to `webhookUrl`, polling every 50 ms unless `options` say otherwise. */
+  const deliveryTo = (webhookUrl: string, options: { pollIntervalMs?: number; timeoutMs?: number } = {}) =>
+    createWebhookDelivery({
       knex: db.knex,
       logger: pino({ level: 'silent' }),
-      webhookUrl: operator.url,
+      webhookUrl,
       secret: SECRET,
       pollIntervalMs: 50,
+      ...options,
     });
+
+  it('delivers signed events, retrying failures with backoff, and keeps the log', async () => {
+    const operator = await startOperator(1);
+    const delivery = deliveryTo(operator.url);
     const id = await recordWebhookEvent(db.knex, 'incoming_payment.completed', {
       id: 'p1',
       receivedAmount: { value: '5' },
@@ -86,14 +91,7 @@ describe('webhook delivery', () => {
   });
 
   it('records the failure and schedules a retry when the operator is unreachable', async () => {
-    const delivery = createWebhookDelivery({
-      knex: db.knex,
-      logger: pino({ level: 'silent' }),
-      webhookUrl: 'http://127.0.0.1:9/unreachable',
-      secret: SECRET,
-      pollIntervalMs: 50,
-      timeoutMs: 500,
-    });
+    const delivery = deliveryTo('http://127.0.0.1:9/unreachable', { timeoutMs: 500 });
     const id = await recordWebhookEvent(db.knex, 'outgoing_payment.failed', { id: 'p2' });
     delivery.start();
     try {
@@ -109,14 +107,8 @@ describe('webhook delivery', () => {
 
   it('delivers an event as soon as its transaction commits, without waiting for the next poll', async () => {
     const operator = await startOperator(0);
-    const delivery = createWebhookDelivery({
-      knex: db.knex,
-      logger: pino({ level: 'silent' }),
-      webhookUrl: operator.url,
-      secret: SECRET,
-      // Polling alone would take an hour: only the commit's NOTIFY can start this delivery in time.
-      pollIntervalMs: 3_600_000,
-    });
+    // Polling alone would take an hour: only the commit's NOTIFY can start this delivery in time.
+    const delivery = deliveryTo(operator.url, { pollIntervalMs: 3_600_000 });
     delivery.start();
     // The first poll runs at start; let it find nothing before the event exists.
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -168,13 +160,7 @@ describe('webhook delivery', () => {
       'CREATE TABLE IF NOT EXISTS claimed_probe (id text PRIMARY KEY, created_at timestamptz DEFAULT now())',
     );
     const operator = await startOperator(0);
-    const delivery = createWebhookDelivery({
-      knex: db.knex,
-      logger: pino({ level: 'silent' }),
-      webhookUrl: operator.url,
-      secret: SECRET,
-      pollIntervalMs: 50,
-    });
+    const delivery = deliveryTo(operator.url);
     const write = (id: string, seconds: number) =>
       writeWithWebhookEvent<{ id: string }>(
         db.knex,

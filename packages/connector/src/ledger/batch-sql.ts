@@ -100,6 +100,24 @@ export async function writeBatchChanges(trx: Knex.Transaction, changes: BatchCha
   await trx.raw(`WITH ${writes.sql} SELECT 1`, writes.bindings);
 }
 
+/**
+ * SQL true when every leg's two accounts are among `accounts` (a CTE with id and asset_id) and share an asset: double
+ * entry holds within each asset.
+ */
+function legsWithinOneAsset(
+  legs: readonly { debitAccountId: string; creditAccountId: string }[],
+  accounts: string,
+): SqlFragment {
+  return {
+    sql: `NOT EXISTS (
+            SELECT 1 FROM unnest(?::uuid[], ?::uuid[]) AS l(debit_account_id, credit_account_id)
+              LEFT JOIN ${accounts} AS d ON d.id = l.debit_account_id
+              LEFT JOIN ${accounts} AS c ON c.id = l.credit_account_id
+             WHERE d.asset_id IS NULL OR d.asset_id IS DISTINCT FROM c.asset_id)`,
+    bindings: [legs.map((leg) => leg.debitAccountId), legs.map((leg) => leg.creditAccountId)],
+  };
+}
+
 export interface UncheckedBatch extends BatchChanges {
   /** Every account the batch names (legs of its holds and accounts it changes): all must exist, and are locked. */
   accountIds: readonly string[];
@@ -116,6 +134,7 @@ export interface UncheckedBatch extends BatchChanges {
 export async function writeBatchAtOnce(knex: Knex, batch: UncheckedBatch): Promise<boolean> {
   const ids = [...new Set(batch.accountIds)].sort();
   const writes = batchChangeCtes(batch, '(SELECT ok FROM checked)');
+  const sameAsset = legsWithinOneAsset(batch.legs, 'locked');
   const result = await knex.raw(
     `WITH alive AS MATERIALIZED (SELECT id FROM ledger_instances WHERE id = ? FOR SHARE),
      locked AS MATERIALIZED (
@@ -126,21 +145,10 @@ export async function writeBatchAtOnce(knex: Knex, batch: UncheckedBatch): Promi
      checked AS MATERIALIZED (
        SELECT EXISTS (SELECT 1 FROM alive)
           AND (SELECT count(*) FROM locked) = ?
-          AND NOT EXISTS (
-            SELECT 1 FROM unnest(?::uuid[], ?::uuid[]) AS l(debit_account_id, credit_account_id)
-              LEFT JOIN locked AS d ON d.id = l.debit_account_id
-              LEFT JOIN locked AS c ON c.id = l.credit_account_id
-             WHERE d.asset_id IS NULL OR d.asset_id IS DISTINCT FROM c.asset_id) AS ok),
+          AND ${sameAsset.sql} AS ok),
      ${writes.sql}
      SELECT (SELECT ok FROM checked) AS ok`,
-    [
-      batch.instanceId,
-      ids,
-      ids.length,
-      batch.legs.map((leg) => leg.debitAccountId),
-      batch.legs.map((leg) => leg.creditAccountId),
-      ...writes.bindings,
-    ],
+    [batch.instanceId, ids, ids.length, ...sameAsset.bindings, ...writes.bindings],
   );
   return (result.rows as { ok: boolean }[])[0]?.ok === true;
 }
@@ -175,6 +183,7 @@ export async function writeTransferWith(knex: Knex, transfer: TransferWithWrite)
   const receiverWrite = transfer.write('(SELECT ok FROM ready)');
   const accounts = accountChangesCte(transfer.accounts, 'EXISTS (SELECT 1 FROM settled)');
   const journal = journalRowsCte('packet', transfer.journal, 'EXISTS (SELECT 1 FROM settled)');
+  const sameAsset = legsWithinOneAsset(transfer.legs, 'named');
   const result = await knex.raw(
     `WITH locked AS MATERIALIZED (
        SELECT a.id FROM ledger_accounts AS a WHERE a.id = ANY(?::uuid[]) ORDER BY a.id FOR UPDATE OF a),
@@ -182,11 +191,7 @@ export async function writeTransferWith(knex: Knex, transfer: TransferWithWrite)
      ready AS MATERIALIZED (
        SELECT (SELECT count(*) FROM locked) = ?
           AND (SELECT count(*) FROM named) = ?
-          AND NOT EXISTS (
-            SELECT 1 FROM unnest(?::uuid[], ?::uuid[]) AS l(debit_account_id, credit_account_id)
-              LEFT JOIN named AS d ON d.id = l.debit_account_id
-              LEFT JOIN named AS c ON c.id = l.credit_account_id
-             WHERE d.asset_id IS NULL OR d.asset_id IS DISTINCT FROM c.asset_id) AS ok),
+          AND ${sameAsset.sql} AS ok),
      ${receiverWrite.sql},
      ${accounts.sql},
      ${journal.sql}
@@ -196,8 +201,7 @@ export async function writeTransferWith(knex: Knex, transfer: TransferWithWrite)
       named,
       changed.length,
       named.length,
-      transfer.legs.map((leg) => leg.debitAccountId),
-      transfer.legs.map((leg) => leg.creditAccountId),
+      ...sameAsset.bindings,
       ...receiverWrite.bindings,
       ...accounts.bindings,
       ...journal.bindings,

@@ -237,9 +237,7 @@ export function createPacketLedger(options: PacketLedgerOptions): PacketLedger {
         addHold(instanceChange, accountId, hold, -1n);
       }
       if (operation.kind === 'post') {
-        operation.hold.legs.forEach((leg, legIndex) => {
-          if (leg.amount > 0n) journal.push({ ...leg, transferId: operation.hold.transferId, leg: legIndex });
-        });
+        journal.push(...journalEntriesOf(operation.hold.transferId, operation.hold.legs));
       }
     });
     accountIds.push(...accountChanges.keys());
@@ -285,9 +283,7 @@ export function createPacketLedger(options: PacketLedgerOptions): PacketLedger {
         addHold(instanceChange, accountId, hold, -1n);
       }
       if (operation.kind === 'post') {
-        operation.hold.legs.forEach((leg, index) => {
-          if (leg.amount > 0n) journal.push({ ...leg, transferId: operation.hold.transferId, leg: index });
-        });
+        journal.push(...journalEntriesOf(operation.hold.transferId, operation.hold.legs));
       }
     }
     batch.forEach((operation, index) => {
@@ -427,12 +423,8 @@ export function createPacketLedger(options: PacketLedgerOptions): PacketLedger {
         applyPost(change, hold);
         accounts.push(change);
       }
-      const journal: JournalEntry[] = [];
-      legs.forEach((leg, index) => {
-        if (leg.amount > 0n) journal.push({ ...leg, transferId, leg: index });
-      });
       try {
-        return await writeTransferWith(knex, { accounts, journal, legs, write });
+        return await writeTransferWith(knex, { accounts, journal: journalEntriesOf(transferId, legs), legs, write });
       } catch (error) {
         // A limit of an account (its rows' CHECK constraints), not a failure of the receiver's own write.
         if (sqlState(error) === CHECK_VIOLATION && (error as { table?: unknown }).table === 'ledger_accounts') {
@@ -490,6 +482,15 @@ function admit(
 /** An error the database itself reported for a statement (a SQLSTATE): the statement did not commit. */
 function isDatabaseAnswer(error: unknown): boolean {
   return /^[0-9A-Z]{5}$/.test(sqlState(error) ?? '');
+}
+
+/** The journal rows of a transfer's posted legs (zero legs move nothing and are not journaled). */
+function journalEntriesOf(transferId: string, legs: readonly Leg[]): JournalEntry[] {
+  const entries: JournalEntry[] = [];
+  legs.forEach((leg, index) => {
+    if (leg.amount > 0n) entries.push({ ...leg, transferId, leg: index });
+  });
+  return entries;
 }
 
 function addHold(change: Map<string, AccountHold>, accountId: string, hold: AccountHold, sign: bigint): void {

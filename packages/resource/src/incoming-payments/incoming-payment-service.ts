@@ -202,12 +202,9 @@ export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
       };
     };
 
-  const creditOutcome = async (
-    db: Knex | Knex.Transaction,
-    id: string,
-    rows: IncomingPaymentRow[],
-  ): Promise<IncomingPayment> => {
-    if (rows.length > 0) return toPayment(rows[0]);
+  /** The payment a credit returned (its `settled` rows); none: throws IncomingPaymentCreditError saying why. */
+  const creditOutcome = async (db: Knex | Knex.Transaction, id: string, rows: unknown[]): Promise<IncomingPayment> => {
+    if (rows.length > 0) return toPayment(rows[0] as IncomingPaymentRow);
     const payment = await getIn(db, id);
     if (!payment) throw new IncomingPaymentCreditError('unknown_incoming_payment', `no incoming payment ${id}`);
     if (payment.state === 'completed' || payment.state === 'expired') {
@@ -308,7 +305,7 @@ export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
     async credit(db: Knex | Knex.Transaction, id: string, amount: bigint): Promise<IncomingPayment> {
       const write = creditWrite(id, amount)('true');
       const result = await db.raw(`WITH ${write.sql} SELECT * FROM settled`, write.bindings);
-      return creditOutcome(db, id, result.rows as IncomingPaymentRow[]);
+      return creditOutcome(db, id, result.rows as unknown[]);
     },
 
     /**
@@ -316,11 +313,7 @@ export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
      * LocalSettlement): `settled` returns the updated row, and nothing is written unless the SQL `condition` holds.
      */
     creditWrite,
-
-    /** The payment a credit returned (its `settled` rows); none: throws IncomingPaymentCreditError saying why. */
-    async creditOutcome(db: Knex | Knex.Transaction, id: string, rows: unknown[]): Promise<IncomingPayment> {
-      return creditOutcome(db, id, rows as IncomingPaymentRow[]);
-    },
+    creditOutcome,
 
     /** What may still be received: incomingAmount − receivedAmount, or undefined when there is no limit. */
     remaining(payment: IncomingPayment): bigint | undefined {

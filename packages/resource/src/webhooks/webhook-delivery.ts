@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import { Agent, request } from 'undici';
 import type { Logger } from 'pino';
 import { canonicalJson } from './canonical-json';
+import type { ClaimedWebhookEvent } from './webhook-events';
 
 export interface WebhookDeliveryDeps {
   knex: Knex;
@@ -30,7 +31,7 @@ export interface WebhookHandoff {
   /** How long such a claim lasts: as long as a claim made by the delivery itself. */
   readonly claimSeconds: number;
   /** Posts them now (call once their transaction committed); failures are retried like any other event's. */
-  deliverClaimed(...events: EventRow[]): void;
+  deliverClaimed(...events: ClaimedWebhookEvent[]): void;
 }
 
 /** Events claimed (and posted concurrently) at a time. */
@@ -152,7 +153,7 @@ export function createWebhookDelivery(deps: WebhookDeliveryDeps) {
   return {
     wake,
     claimSeconds,
-    deliverClaimed(...events: EventRow[]): void {
+    deliverClaimed(...events: ClaimedWebhookEvent[]): void {
       if (stopped || events.length === 0) return;
       const delivery = deliver(events)
         .catch((error: unknown) => logger.error({ err: error }, 'webhook delivery'))

@@ -2,8 +2,9 @@
 // introspected and signature-checked), and whole payments (incoming payment + quote + outgoing payment + STREAM
 // settlement) per second with create-to-completed latency, on one Sluice in one currency and across two Sluice
 // instances peered over ILP over HTTP in two currencies. "Completed" is when the operator's webhook endpoint receives
-// outgoing_payment.completed, which is when a wallet operator learns of it. The paying app (official SDK) and the
-// operator each run in a worker thread, as they would run outside the server.
+// outgoing_payment.completed, which is when a wallet operator learns of it. The paying app and the operator each run
+// in a worker thread, as they would run outside the server. The app signs its calls with the lean signing client (the
+// server's figures); one more figure has it on the official SDK, whose own cost per call is the app's.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -119,9 +120,10 @@ async function measurePayments(
   concurrency: number,
   rafiki: number | undefined,
   operator: WebhookOperator,
-  job: Omit<PaymentClientJob, 'payments' | 'concurrency'>,
+  job: Omit<PaymentClientJob, 'payments' | 'concurrency' | 'client'>,
+  client: PaymentClientJob['client'] = 'signed',
 ): Promise<BenchFigure> {
-  const result = await runPaymentClient({ ...job, payments: PAYMENTS, concurrency }, (paymentId) =>
+  const result = await runPaymentClient({ ...job, client, payments: PAYMENTS, concurrency }, (paymentId) =>
     operator.completion(paymentId),
   );
   const latencies = [...result.latenciesMs].sort((a, b) => a - b);
@@ -131,7 +133,7 @@ async function measurePayments(
     return `${step} ${percentile(times, 50).toFixed(1)}`;
   });
   return {
-    label: `${label}, ${concurrency === 1 ? 'sequential' : `${concurrency} concurrent`}`,
+    label: `${label}, ${concurrency === 1 ? 'sequential' : `${concurrency} concurrent`}${client === 'sdk' ? ', app on the official SDK' : ''}`,
     value: perSecond,
     unit: '/s',
     note:
@@ -227,6 +229,7 @@ async function sameCurrency(operator: WebhookOperator): Promise<BenchFigure[]> {
     };
     figures.push(await measurePayments('completed payments, same currency', 1, 4.6, operator, payer));
     figures.push(await measurePayments('completed payments, same currency', 5, 16, operator, payer));
+    figures.push(await measurePayments('completed payments, same currency', 1, 4.6, operator, payer, 'sdk'));
   } finally {
     await stop();
   }

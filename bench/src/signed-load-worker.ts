@@ -4,8 +4,7 @@
 // without the official SDK's per-request overhead (fetch, web streams, ky), which is a client cost, not the server's.
 import { createPrivateKey } from 'node:crypto';
 import { Worker, parentPort, workerData } from 'node:worker_threads';
-import { Pool } from 'undici';
-import { signRequest } from '@sluice/http-signatures';
+import { SignedClient } from './signed-client';
 
 export interface SignedLoadJob {
   url: string;
@@ -26,9 +25,11 @@ export interface SignedLoadResult {
 }
 
 async function runJob(job: SignedLoadJob): Promise<SignedLoadResult> {
-  const target = new URL(job.url);
-  const pool = new Pool(target.origin, { connections: job.concurrency, pipelining: 1 });
-  const privateKey = createPrivateKey(job.privateKeyPem);
+  const client = new SignedClient({
+    privateKey: createPrivateKey(job.privateKeyPem),
+    keyId: job.keyId,
+    connections: job.concurrency,
+  });
   const bodies = job.bodies.map((body) => JSON.stringify(body));
   const latenciesMs: number[] = [];
   let next = 0;
@@ -39,27 +40,13 @@ async function runJob(job: SignedLoadJob): Promise<SignedLoadResult> {
         while (next < job.requests) {
           const body = bodies[next++ % bodies.length];
           const t0 = process.hrtime.bigint();
-          const headers: Record<string, string> = {
-            authorization: `GNAP ${job.accessToken}`,
-            'content-type': 'application/json',
-            accept: 'application/json',
-          };
-          const signature = signRequest(
-            { method: 'POST', url: job.url, headers, body },
-            { privateKey, keyId: job.keyId },
-          );
-          for (const [name, value] of Object.entries(signature)) headers[name.toLowerCase()] = value;
-          const response = await pool.request({ method: 'POST', path: target.pathname, headers, body });
-          const text = await response.body.text();
-          if (response.statusCode !== job.expectStatus) {
-            throw new Error(`unexpected ${response.statusCode}: ${text.slice(0, 300)}`);
-          }
+          await client.post(job.url, job.accessToken, body, job.expectStatus);
           latenciesMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
         }
       }),
     );
   } finally {
-    await pool.close();
+    await client.close();
   }
   return { seconds: Number(process.hrtime.bigint() - started) / 1e9, latenciesMs };
 }

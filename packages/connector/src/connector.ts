@@ -85,7 +85,7 @@ export interface Connector extends AssetService, PeerService, Ledger {
    * Tells the packet path about an account created in a caller's transaction, once that committed, so its first
    * packet needs no read (accounts never change kind or asset).
    */
-  rememberAccount(account: LedgerAccount): void;
+  rememberAccount(account: Pick<LedgerAccount, 'id' | 'kind' | 'assetId'>): void;
   /**
    * Packets to `<ilpAddress>.<prefix>` (and below) go to `handler` in-process; the money is credited to
    * `accountId` (or to the account `accountId(destination)` names). Returns a function that unregisters it.

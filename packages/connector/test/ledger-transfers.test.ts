@@ -12,6 +12,8 @@ beforeAll(async () => {
   const assets = createAssetService({ knex: db.knex });
   usd = await assets.createAsset({ code: 'USD', scale: 2 });
   eur = await assets.createAsset({ code: 'EUR', scale: 2 });
+  // What a caller writes together with the ledger (a payment row, say), for the "…With" operations.
+  await db.knex.raw('CREATE TABLE test_payment_rows (id uuid PRIMARY KEY, account_id uuid NOT NULL)');
 });
 afterAll(() => db.drop());
 afterEach(async () => {
@@ -285,5 +287,164 @@ test('the database refuses a balance past its limit even when the application is
   const wallet = await account();
   await expect(db.knex('ledger_accounts').where({ id: wallet.id }).update({ balance: '-1' })).rejects.toMatchObject({
     code: '23514',
+  });
+});
+
+describe('an account created with the caller’s write', () => {
+  /** The caller's write: a row naming the new account, written only when `accept` (and the ledger's condition) hold. */
+  const note =
+    (id: string, accountId: string, accept = true) =>
+    (condition: string) => ({
+      sql: `settled AS (
+       INSERT INTO test_payment_rows (id, account_id) SELECT ?, ? WHERE ${condition} AND ? RETURNING *)`,
+      bindings: [id, accountId, accept],
+    });
+  const written = async (id: string) => {
+    const [rows, accounts, transfers] = await Promise.all([
+      db.knex('test_payment_rows').where({ id }),
+      db.knex('ledger_accounts').where({ owner_id: id }),
+      db.knex('ledger_transfers').where({ id }),
+    ]);
+    return { rows: rows.length, accounts: accounts.length, transfers: transfers.length };
+  };
+
+  test('funded from another account: account, money, record and the caller’s row in one statement', async () => {
+    const wallet = await account();
+    await ledger.deposit({ id: randomUUID(), accountId: wallet.id, amount: 500n });
+    const id = randomUUID();
+    const accountId = randomUUID();
+    const result = await ledger.createAccountWith({
+      account: { id: accountId, assetId: usd.id, kind: 'outgoing_payment', ownerId: id },
+      funding: { transferId: id, debitAccountId: wallet.id, amount: 200n },
+      write: note(id, accountId),
+    });
+    expect(result.rows).toEqual([{ id, account_id: accountId }]);
+    expect(result.account).toMatchObject({ id: accountId, assetId: usd.id, kind: 'outgoing_payment', minBalance: 0n });
+    expect([await balanceOf(wallet.id), await balanceOf(accountId)]).toEqual([300n, 200n]);
+    expect(await ledger.getTransfer(id)).toMatchObject({
+      kind: 'transfer',
+      state: 'posted',
+      debitAccountId: wallet.id,
+      creditAccountId: accountId,
+      amount: 200n,
+    });
+    expect(await db.knex('ledger_journal').where({ transfer_id: id })).toHaveLength(1);
+    expect(await written(id)).toEqual({ rows: 1, accounts: 1, transfers: 1 });
+  });
+
+  test('unfunded: the account starts empty', async () => {
+    const id = randomUUID();
+    const accountId = randomUUID();
+    const result = await ledger.createAccountWith({
+      account: { id: accountId, assetId: usd.id, kind: 'outgoing_payment', ownerId: id },
+      write: note(id, accountId),
+    });
+    expect(result.rows).toHaveLength(1);
+    expect(await balanceOf(accountId)).toBe(0n);
+    expect(await written(id)).toEqual({ rows: 1, accounts: 1, transfers: 0 });
+  });
+
+  test('writes nothing when the caller’s write declines, the funding falls short, or crosses assets', async () => {
+    const wallet = await account();
+    const euros = await account(eur);
+    await ledger.deposit({ id: randomUUID(), accountId: wallet.id, amount: 100n });
+    await ledger.deposit({ id: randomUUID(), accountId: euros.id, amount: 100n });
+    const attempt = (options: { accept?: boolean; from?: string; amount?: bigint }) => {
+      const id = randomUUID();
+      const accountId = randomUUID();
+      return {
+        id,
+        created: ledger.createAccountWith({
+          account: { id: accountId, assetId: usd.id, kind: 'outgoing_payment', ownerId: id },
+          funding: { transferId: id, debitAccountId: options.from ?? wallet.id, amount: options.amount ?? 50n },
+          write: note(id, accountId, options.accept ?? true),
+        }),
+      };
+    };
+    const declined = attempt({ accept: false });
+    expect((await declined.created).rows).toEqual([]);
+    const short = attempt({ amount: 101n });
+    await expect(short.created).rejects.toMatchObject({ code: 'insufficient_balance' });
+    const crossing = attempt({ from: euros.id });
+    expect((await crossing.created).rows).toEqual([]);
+    for (const { id } of [declined, short, crossing]) {
+      expect(await written(id)).toEqual({ rows: 0, accounts: 0, transfers: 0 });
+    }
+    expect([await balanceOf(wallet.id), await balanceOf(euros.id)]).toEqual([100n, 100n]);
+  });
+});
+
+describe('a sweep with the caller’s write', () => {
+  /** The caller's write: records what the swept account held, when `accept` and the ledger's condition hold. */
+  const record =
+    (id: string, accept = true) =>
+    (condition: string) => ({
+      sql: `settled AS (
+       INSERT INTO test_payment_rows (id, account_id)
+       SELECT ?, ? WHERE ${condition} AND ?
+       RETURNING *, (SELECT available::text FROM swept) AS available, (SELECT amount::text FROM swept) AS amount)`,
+      bindings: [id, id, accept],
+    });
+
+  test('moves what the account holds above `keep`, and the write reads how much that was', async () => {
+    const payment = await account();
+    const wallet = await account();
+    await ledger.deposit({ id: randomUUID(), accountId: payment.id, amount: 120n });
+    const id = randomUUID();
+    const rows = await ledger.sweepWith({
+      transferId: id,
+      fromAccountId: payment.id,
+      toAccountId: wallet.id,
+      keep: 20n,
+      write: record(id),
+    });
+    expect(rows).toEqual([{ id, account_id: id, available: '120', amount: '100' }]);
+    expect([await balanceOf(payment.id), await balanceOf(wallet.id)]).toEqual([20n, 100n]);
+    expect(await ledger.getTransfer(id)).toMatchObject({ state: 'posted', amount: 100n, creditAccountId: wallet.id });
+    // Nothing above `keep` left: the write still happens, no money moves and no transfer is recorded.
+    const again = randomUUID();
+    const second = await ledger.sweepWith({
+      transferId: again,
+      fromAccountId: payment.id,
+      toAccountId: wallet.id,
+      keep: 20n,
+      write: record(again),
+    });
+    expect(second).toEqual([{ id: again, account_id: again, available: '20', amount: '0' }]);
+    expect(await ledger.getTransfer(again)).toBeUndefined();
+    expect([await balanceOf(payment.id), await balanceOf(wallet.id)]).toEqual([20n, 100n]);
+  });
+
+  test('without a destination it only reads; a declined write or another asset moves nothing', async () => {
+    const payment = await account();
+    const wallet = await account();
+    const euros = await account(eur);
+    await ledger.deposit({ id: randomUUID(), accountId: payment.id, amount: 50n });
+    const read = randomUUID();
+    expect(
+      await ledger.sweepWith({ transferId: read, fromAccountId: payment.id, keep: 0n, write: record(read) }),
+    ).toEqual([{ id: read, account_id: read, available: '50', amount: '0' }]);
+    const declined = randomUUID();
+    const crossing = randomUUID();
+    expect(
+      await ledger.sweepWith({
+        transferId: declined,
+        fromAccountId: payment.id,
+        toAccountId: wallet.id,
+        keep: 0n,
+        write: record(declined, false),
+      }),
+    ).toEqual([]);
+    expect(
+      await ledger.sweepWith({
+        transferId: crossing,
+        fromAccountId: payment.id,
+        toAccountId: euros.id,
+        keep: 0n,
+        write: record(crossing),
+      }),
+    ).toEqual([]);
+    expect([await balanceOf(payment.id), await balanceOf(wallet.id), await balanceOf(euros.id)]).toEqual([50n, 0n, 0n]);
+    expect(await db.knex('test_payment_rows').whereIn('id', [declined, crossing])).toEqual([]);
   });
 });

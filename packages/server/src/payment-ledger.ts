@@ -1,5 +1,6 @@
 // Adapts the connector's ledger to what the resource server's payments need. Operations that take a transaction
 // build a ledger over it, so the money and the payment rows commit together.
+import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { ConnectorError, createLedger, type Connector } from '@sluice/connector';
 import { InsufficientFundsError, type PaymentLedger } from '@sluice/resource';
@@ -32,6 +33,8 @@ export async function walletAddressAccountId(
 /** Wallet address ledger account ids, remembered: an account, once committed, never changes or goes away. */
 export interface WalletAccountIds {
   get(db: Knex | Knex.Transaction, walletAddressId: string, assetId: string): Promise<string>;
+  /** The account when it exists (without creating it). */
+  find(db: Knex, walletAddressId: string): Promise<string | undefined>;
 }
 
 export function createWalletAccountIds(): WalletAccountIds {
@@ -45,6 +48,13 @@ export function createWalletAccountIds(): WalletAccountIds {
       if (!(db as Knex.Transaction).isTransaction) known.set(walletAddressId, id);
       return id;
     },
+    async find(db, walletAddressId) {
+      const cached = known.get(walletAddressId);
+      if (cached !== undefined) return cached;
+      const row = await db('ledger_accounts').where({ kind: 'wallet_address', owner_id: walletAddressId }).first('id');
+      if (row) known.set(walletAddressId, row.id as string);
+      return row?.id as string | undefined;
+    },
   };
 }
 
@@ -55,29 +65,23 @@ export function createConnectorPaymentLedger(deps: {
 }): PaymentLedger {
   const { connector, walletAccounts } = deps;
   return {
-    async createPaymentAccount(trx, input) {
-      const account = await createLedger({ knex: trx as unknown as Knex }).createLedgerAccount({
-        assetId: input.assetId,
-        kind: 'outgoing_payment',
-        ownerId: input.outgoingPaymentId,
-      });
-      // Its first packet then needs no read; a rolled-back account is never told.
-      trx.executionPromise.then(
-        () => connector.rememberAccount(account),
-        () => undefined,
-      );
-      return account.id;
-    },
-
-    async fundFromWalletAddress(trx, input) {
-      const walletAccount = await walletAccounts.get(trx, input.walletAddressId, input.assetId);
+    async createPaymentAccountWith(input, write) {
+      const { funding } = input;
+      const walletAccount = funding && (await walletAccounts.get(deps.knex, funding.walletAddressId, input.assetId));
+      const id = randomUUID();
       try {
-        await createLedger({ knex: trx as unknown as Knex }).transfer({
-          id: input.transferId,
-          debitAccountId: walletAccount,
-          creditAccountId: input.paymentAccountId,
-          amount: input.amount,
+        const { account, rows } = await createLedger({ knex: deps.knex }).createAccountWith({
+          account: { id, assetId: input.assetId, kind: 'outgoing_payment', ownerId: input.outgoingPaymentId },
+          funding: funding && {
+            transferId: funding.transferId,
+            debitAccountId: walletAccount as string,
+            amount: funding.amount,
+          },
+          write: (condition) => write(condition, id),
         });
+        // Its first packet then needs no read.
+        if (rows.length > 0) connector.rememberAccount(account);
+        return { paymentAccountId: account.id, rows };
       } catch (error) {
         if (error instanceof ConnectorError && error.code === 'insufficient_balance')
           throw new InsufficientFundsError();
@@ -93,20 +97,22 @@ export function createConnectorPaymentLedger(deps: {
       });
     },
 
-    async refundToWalletAddress(trx, input) {
-      const walletAccount = await walletAccounts.get(trx, input.walletAddressId, input.assetId);
-      await createLedger({ knex: trx as unknown as Knex }).transfer({
-        id: input.transferId,
-        debitAccountId: input.paymentAccountId,
-        creditAccountId: walletAccount,
-        amount: input.amount,
+    async settlePaymentAccountWith(input, write) {
+      const refundTo = input.refundTo && (await walletAccounts.find(deps.knex, input.refundTo.walletAddressId));
+      if (input.refundTo && !refundTo) {
+        throw new Error(`wallet address ${input.refundTo.walletAddressId} has no ledger account to refund to`);
+      }
+      return createLedger({ knex: deps.knex }).sweepWith({
+        transferId: input.transferId,
+        fromAccountId: input.paymentAccountId,
+        toAccountId: refundTo,
+        keep: input.keep,
+        write,
       });
     },
 
-    async balance(paymentAccountId, trx) {
-      const balance = trx
-        ? await createLedger({ knex: trx as unknown as Knex }).getBalance(paymentAccountId)
-        : await connector.getBalance(paymentAccountId);
+    async balance(paymentAccountId) {
+      const balance = await connector.getBalance(paymentAccountId);
       return balance.balance - balance.debitsPending;
     },
 

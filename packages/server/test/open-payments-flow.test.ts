@@ -189,6 +189,8 @@ describe('Open Payments flow with the official SDK', () => {
     if (!isPendingGrant(pending)) throw new Error('expected an interactive grant');
     const { interactRef } = await approveInteraction(sluice, pending);
     const outgoingToken = await continueGrant(alice.client, pending, interactRef as string);
+    const aliceAccount = await sluice.services.walletAddressAccountId!(alice.walletAddress);
+    const balanceBefore = (await sluice.services.connector!.getBalance(aliceAccount)).balance;
     const outgoing = await alice.client.outgoingPayment.create(
       { url: aliceWallet.resourceServer, accessToken: outgoingToken },
       { walletAddress: aliceWallet.id, quoteId: quote.id },
@@ -202,8 +204,12 @@ describe('Open Payments flow with the official SDK', () => {
       const row = await sluice.database.knex('outgoing_payments').where('id', outgoing.id.split('/').pop()).first();
       return row.state === 'COMPLETED' ? row : undefined;
     });
-    // Whatever the better-than-minimum rate left unsent went back to Alice's balance.
-    expect(BigInt(paid.sent_amount)).toBeLessThanOrEqual(BigInt(quote.debitAmount.value));
+    // Whatever the better-than-minimum rate left unsent went back to Alice's balance; the payment account keeps the fee.
+    expect(BigInt(paid.sent_amount)).toBeLessThan(BigInt(quote.debitAmount.value));
+    const { fee_amount: fee } = await sluice.database.knex('quotes').where('id', quote.id.split('/').pop()).first();
+    const balanceAfter = (await sluice.services.connector!.getBalance(aliceAccount)).balance;
+    expect(balanceBefore - balanceAfter).toBe(BigInt(paid.sent_amount) + BigInt(fee));
+    expect((await sluice.services.connector!.getBalance(paid.ledger_account_id)).balance).toBe(BigInt(fee));
     const violations = await sluice.services.connector!.verifyLedger();
     expect(violations).toEqual([]);
   }, 60_000);

@@ -94,6 +94,56 @@ describe('Open Payments rules', () => {
     expect(spent.spentDebitAmount).toEqual({ value: '2000', assetCode: 'USD', assetScale: 2 });
   }, 60_000);
 
+  /** What a refused payment must have left as it was: the wallet's balance, the grant's totals, the ledger's accounts. */
+  async function moneyState(grantToken: string) {
+    const accountId = await sluice.services.walletAddressAccountId!(alice.walletAddress);
+    const spent = await alice.client.outgoingPayment.getGrantSpentAmounts({ url: rs(), accessToken: grantToken });
+    return {
+      balance: (await sluice.services.connector!.getBalance(accountId)).balance,
+      spent,
+      accounts: (await sluice.database.knex('ledger_accounts').count({ n: '*' }))[0].n,
+      payments: (await sluice.database.knex('outgoing_payments').count({ n: '*' }))[0].n,
+      spends: await sluice.database.knex('grant_spends').orderBy(['grant_id', 'interval_start']),
+    };
+  }
+
+  it('refuses a payment above what the grant has left, writing nothing', async () => {
+    for (const limit of ['debitAmount', 'receiveAmount'] as const) {
+      const token = await outgoingToken({ [limit]: { value: '1000', assetCode: 'USD', assetScale: 2 } });
+      const first = await quoteFor('600');
+      await pay(token, first);
+      const before = await moneyState(token);
+      await expect(pay(token, await quoteFor('500'))).rejects.toMatchObject({
+        status: 403,
+        description: expect.stringContaining(limit),
+      });
+      expect(await moneyState(token)).toEqual(before);
+      // What is left still pays.
+      const last = await quoteFor('400');
+      await pay(token, last);
+      const { spent } = await moneyState(token);
+      const total = BigInt(first[limit].value) + BigInt(last[limit].value);
+      expect(limit === 'debitAmount' ? spent.spentDebitAmount : spent.spentReceiveAmount).toEqual({
+        value: total.toString(),
+        assetCode: 'USD',
+        assetScale: 2,
+      });
+    }
+  }, 60_000);
+
+  it('answers 400 for a used quote, whatever else is wrong with it by now', async () => {
+    const quote = await quoteFor('100');
+    const token = await outgoingToken();
+    await pay(token, quote);
+    // Expired by now, and a grant for another receiver: still "already used".
+    await new Promise((resolve) => setTimeout(resolve, 2_200));
+    const narrow = await outgoingToken({ receiver: `${rs()}/incoming-payments/${randomUUID()}` });
+    await expect(pay(narrow, quote)).rejects.toMatchObject({
+      status: 400,
+      description: expect.stringContaining('already been used'),
+    });
+  }, 60_000);
+
   it('pays a quote once, even when it is used several times at once', async () => {
     const quote = await quoteFor('500');
     const token = await outgoingToken({ debitAmount: { value: '100000', assetCode: 'USD', assetScale: 2 } });
@@ -127,11 +177,55 @@ describe('Open Payments rules', () => {
     } finally {
       sluice.database.knex.off('query', record);
     }
-    // Only the creation read the quote (to see an earlier use); the worker knew it, and the connector knew the new
-    // payment account.
-    expect(reads.filter((sql) => /from "quotes"/i.test(sql))).toHaveLength(1);
+    // Nothing read the quote: the process that made it knows it, and the creating statement itself sees an earlier
+    // use; the worker knew it too, and the connector knew the new payment account.
+    expect(reads.filter((sql) => /from "quotes"/i.test(sql))).toEqual([]);
     expect(reads.filter((sql) => /select "id", "kind", "asset_id" from "ledger_accounts"/.test(sql))).toEqual([]);
     await expect(pay(token, quote)).rejects.toMatchObject({ status: 400 });
+  }, 60_000);
+
+  it('fails a payment its receiver refuses, giving the wallet everything back', async () => {
+    const incomingToken = await grantToken(alice.client, as(), {
+      access: [{ type: 'incoming-payment', actions: ['create', 'read', 'complete'], identifier: url(bob) }],
+    });
+    const incoming = await alice.client.incomingPayment.create(
+      { url: rs(), accessToken: incomingToken },
+      { walletAddress: url(bob), incomingAmount: { value: '700', assetCode: 'USD', assetScale: 2 } },
+    );
+    const quoteToken = await grantToken(alice.client, as(), { access: [{ type: 'quote', actions: ['create'] }] });
+    const quote = await alice.client.quote.create(
+      { url: rs(), accessToken: quoteToken },
+      { walletAddress: url(alice), receiver: incoming.id, method: 'ilp' },
+    );
+    // Closed before the payment starts: its receiver takes nothing more.
+    await alice.client.incomingPayment.complete({ url: incoming.id, accessToken: incomingToken });
+    const accountId = await sluice.services.walletAddressAccountId!(alice.walletAddress);
+    const before = (await sluice.services.connector!.getBalance(accountId)).balance;
+    const payment = await pay(await outgoingToken(), quote);
+    const id = payment.id.split('/').pop() as string;
+    const failed = await eventually(async () => {
+      const row = await sluice.database.knex('outgoing_payments').where({ id }).first();
+      return row.state === 'FAILED' ? row : undefined;
+    });
+    expect(failed).toMatchObject({ sent_amount: '0', error: expect.any(String) });
+    // The fee too: nothing was sent.
+    expect((await sluice.services.connector!.getBalance(accountId)).balance).toBe(before);
+    expect((await sluice.services.connector!.getBalance(failed.ledger_account_id)).balance).toBe(0n);
+    const event = await eventually(() =>
+      sluice.database
+        .knex('webhook_events')
+        .where('type', 'outgoing_payment.failed')
+        .whereRaw(`data->>'id' = ?`, [id])
+        .first(),
+    );
+    expect(event.data).toMatchObject({
+      id,
+      state: 'FAILED',
+      error: failed.error,
+      sentAmount: { value: '0', assetCode: 'USD', assetScale: 2 },
+      updatedAt: failed.updated_at.toISOString(),
+    });
+    expect(await sluice.services.connector!.verifyLedger()).toEqual([]);
   }, 60_000);
 
   it('refuses to pay an expired quote', async () => {
@@ -218,15 +312,23 @@ describe('Open Payments rules', () => {
     if (!isPendingGrant(pending)) throw new Error('expected an interactive grant');
     const { interactRef } = await approveInteraction(sluice, pending);
     const token = await continueGrant(poor.client, pending, interactRef as string);
+    const spendsBefore = await sluice.database.knex('grant_spends');
     await expect(
       poor.client.outgoingPayment.create(
         { url: rs(), accessToken: token },
         { walletAddress: url(poor), quoteId: quote.id },
       ),
-    ).rejects.toMatchObject({ status: 403 });
+    ).rejects.toMatchObject({ status: 403, description: expect.stringContaining('balance') });
     expect(await sluice.database.knex('outgoing_payments').where('wallet_address_id', poor.walletAddress.id)).toEqual(
       [],
     );
+    // Neither the grant's totals nor a payment account stayed behind.
+    expect(await sluice.database.knex('grant_spends')).toEqual(spendsBefore);
+    const orphans = await sluice.database
+      .knex('ledger_accounts')
+      .where({ kind: 'outgoing_payment' })
+      .whereNotIn('owner_id', sluice.database.knex('outgoing_payments').select(sluice.database.knex.raw('id::text')));
+    expect(orphans).toEqual([]);
   }, 60_000);
 
   it('creates an outgoing payment straight from an incoming payment and a debit amount', async () => {

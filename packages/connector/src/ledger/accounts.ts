@@ -76,7 +76,8 @@ export async function insertAccount(trx: Knex | Knex.Transaction, account: Accou
   }
 }
 
-export async function createLedgerAccount(knex: Knex, options: CreateLedgerAccountOptions): Promise<LedgerAccount> {
+/** The row a requested account becomes, its options checked (invalid_argument / unknown_asset when they are not usable). */
+export function requestedAccount(options: CreateLedgerAccountOptions): AccountInsert {
   const id = options.id ?? randomUUID();
   if (!isUuid(id)) throw invalidArgument('id must be a UUID');
   if (!isUuid(options.assetId)) throw new ConnectorError('unknown_asset', `unknown asset ${String(options.assetId)}`);
@@ -91,14 +92,11 @@ export async function createLedgerAccount(knex: Knex, options: CreateLedgerAccou
   if (minBalance !== null && maxBalance !== null && minBalance > maxBalance) {
     throw invalidArgument('minBalance must not exceed maxBalance');
   }
-  return insertAccount(knex, {
-    id,
-    assetId: options.assetId,
-    kind: options.kind,
-    ownerId: options.ownerId,
-    minBalance,
-    maxBalance,
-  });
+  return { id, assetId: options.assetId, kind: options.kind, ownerId: options.ownerId, minBalance, maxBalance };
+}
+
+export async function createLedgerAccount(knex: Knex, options: CreateLedgerAccountOptions): Promise<LedgerAccount> {
+  return insertAccount(knex, requestedAccount(options));
 }
 
 export async function getLedgerAccount(knex: Knex, accountId: string): Promise<LedgerAccount | undefined> {

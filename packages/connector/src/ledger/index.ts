@@ -6,7 +6,13 @@ export { insertAccount, getAssetAccountIds, setAccountLimits } from './accounts'
 export type { CreateLedgerAccountOptions } from './accounts';
 export { releaseAbandonedInstances } from './instances';
 export type { LedgerViolation } from './verify';
-export type { DepositOptions, WithdrawalOptions, TransferOptions, PendingTransferOptions } from './transfers';
+export type {
+  AccountWithWriteOptions,
+  DepositOptions,
+  WithdrawalOptions,
+  TransferOptions,
+  PendingTransferOptions,
+} from './transfers';
 export { LEDGER_ACCOUNT_KINDS } from './ledger-types';
 export type {
   LedgerAccount,

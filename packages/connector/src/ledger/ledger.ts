@@ -9,14 +9,18 @@ import {
 } from './accounts';
 import type { LedgerAccount, LedgerBalance, LedgerTransfer } from './ledger-types';
 import {
+  createAccountWith,
   createPendingTransfer,
   deposit,
+  sweepWith,
   getTransfer,
   postTransfer,
   transfer,
   voidExpiredTransfers,
   voidTransfer,
   withdraw,
+  type AccountWithWriteOptions,
+  type SweepWithWriteOptions,
   type DepositOptions,
   type PendingTransferOptions,
   type TransferOptions,
@@ -26,6 +30,18 @@ import { verifyLedger, type LedgerViolation } from './verify';
 
 export interface Ledger {
   createLedgerAccount(options: CreateLedgerAccountOptions): Promise<LedgerAccount>;
+  /**
+   * Creates an account (optionally funded from another) together with the caller's write, in one statement: all of it
+   * is written exactly when the caller's `settled` CTE returns a row.
+   */
+  createAccountWith(
+    options: AccountWithWriteOptions,
+  ): Promise<{ account: Omit<LedgerAccount, 'createdAt'>; rows: Record<string, unknown>[] }>;
+  /**
+   * Moves what an account holds above `keep` to another (or nothing, with no `toAccountId`) together with the caller's
+   * write, in one statement: the amount is only known under the accounts' locks, and the write may read it.
+   */
+  sweepWith(options: SweepWithWriteOptions): Promise<Record<string, unknown>[]>;
   getLedgerAccount(accountId: string): Promise<LedgerAccount | undefined>;
   getBalance(accountId: string): Promise<LedgerBalance>;
   getAssetAccountIds(assetId: string): Promise<{ settlementAccountId: string; liquidityAccountId: string } | undefined>;
@@ -49,6 +65,8 @@ export function createLedger(deps: { knex: Knex }): Ledger {
   const { knex } = deps;
   return {
     createLedgerAccount: (options) => createLedgerAccount(knex, options),
+    createAccountWith: (options) => createAccountWith(knex, options),
+    sweepWith: (options) => sweepWith(knex, options),
     getLedgerAccount: (accountId) => getLedgerAccount(knex, accountId),
     getBalance: (accountId) => getBalance(knex, accountId),
     getAssetAccountIds: (assetId) => getAssetAccountIds(knex, assetId),

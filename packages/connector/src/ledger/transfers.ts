@@ -3,7 +3,7 @@
 // idempotent (the same id with the same parameters returns the first result; with other parameters it is refused).
 import type { Knex } from 'knex';
 import { checkUInt64, fromDbAmount } from '../amounts';
-import { ConnectorError, invalidArgument } from '../errors';
+import { CHECK_VIOLATION, ConnectorError, invalidArgument, sqlState } from '../errors';
 import { isUuid } from '../pagination';
 import {
   applyHold,
@@ -22,9 +22,10 @@ import {
   updateAccounts,
   type AccountChange,
 } from './account-store';
-import { getAssetAccountIds } from './accounts';
+import { getAssetAccountIds, requestedAccount, type CreateLedgerAccountOptions } from './accounts';
+import { writeSweepWith, writeTransferWith, type SettlementWrite } from './batch-sql';
 import { appendJournal, journalRowsCte } from './journal';
-import type { Leg, LedgerTransfer, TransferKind, TransferState } from './ledger-types';
+import type { Leg, LedgerAccount, LedgerTransfer, TransferKind, TransferState } from './ledger-types';
 
 export interface TransferOptions {
   /** Idempotency id (UUID) chosen by the caller. */
@@ -342,4 +343,106 @@ export async function voidExpiredTransfers(knex: Knex, limit = 100): Promise<num
     }
   }
   return voided;
+}
+
+export interface AccountWithWriteOptions {
+  /** The account to create; its id is required (the caller's write usually names it). */
+  account: CreateLedgerAccountOptions & { id: string };
+  /** Money moved into it at once from another account of its asset (a single-phase transfer); none: it starts empty. */
+  funding?: { transferId: string; debitAccountId: string; amount: bigint };
+  /** The caller's data-modifying CTEs (one named `settled`), applied only where the SQL condition holds. */
+  write: SettlementWrite;
+}
+
+/**
+ * Creates an account, optionally funded from another account, together with the caller's own write, in ONE autocommit
+ * statement (see writeTransferWith): the account, the money, the transfer's record and journal leg exist exactly when
+ * the caller's `settled` CTE returned a row. Resolves with those rows (none: nothing was written). Rejects with
+ * insufficient_balance (or another refusal of the funding account's limits) when the debit account cannot fund it;
+ * nothing is written then either.
+ */
+export async function createAccountWith(
+  knex: Knex,
+  options: AccountWithWriteOptions,
+): Promise<{ account: Omit<LedgerAccount, 'createdAt'>; rows: Record<string, unknown>[] }> {
+  const insert = requestedAccount(options.account);
+  const funding = options.funding;
+  const leg: Leg | undefined = funding && {
+    debitAccountId: funding.debitAccountId,
+    creditAccountId: insert.id,
+    amount: funding.amount,
+  };
+  if (funding && leg) {
+    if (!isUuid(funding.transferId)) throw invalidArgument('transferId must be a UUID');
+    checkUInt64(funding.amount, 'amount', { positive: true });
+    if (!isUuid(funding.debitAccountId)) {
+      throw new ConnectorError('unknown_account', `unknown ledger account ${String(funding.debitAccountId)}`);
+    }
+    if (funding.debitAccountId === insert.id) throw invalidArgument('debit and credit accounts must differ');
+  }
+  const balance = leg?.amount ?? 0n;
+  try {
+    const rows = await writeTransferWith(knex, {
+      accounts: leg ? [{ id: leg.debitAccountId, balance: -leg.amount, debitsPending: 0n, creditsPending: 0n }] : [],
+      newAccounts: [{ ...insert, ownerId: insert.ownerId as string, balance }],
+      journal: leg && funding ? [{ ...leg, transferId: funding.transferId, leg: 0 }] : [],
+      journalKind: 'transfer',
+      record: leg && funding ? { id: funding.transferId, kind: 'transfer', leg } : undefined,
+      legs: leg ? [leg] : [],
+      write: options.write,
+    });
+    return { account: insert, rows };
+  } catch (error) {
+    if (sqlState(error) === CHECK_VIOLATION && (error as { table?: unknown }).table === 'ledger_accounts') {
+      const constraint = (error as { constraint?: unknown }).constraint;
+      if (constraint === 'ledger_accounts_min_balance') {
+        throw new ConnectorError(
+          'insufficient_balance',
+          `account ${funding?.debitAccountId} has insufficient balance`,
+          {
+            cause: error,
+          },
+        );
+      }
+      throw new ConnectorError('amount_out_of_range', 'the accounts cannot take this transfer', { cause: error });
+    }
+    throw error;
+  }
+}
+
+export interface SweepWithWriteOptions {
+  /** Id (UUID) of the transfer that moves the money, when there is any to move. */
+  transferId: string;
+  fromAccountId: string;
+  /** Where what `from` holds above `keep` goes; none: nothing moves. */
+  toAccountId?: string;
+  keep: bigint;
+  /** The caller's data-modifying CTEs (one named `settled`); they may read `swept` (`available`, `amount`). */
+  write: SettlementWrite;
+}
+
+/**
+ * Sweeps what an account holds above `keep` into another account of its asset together with the caller's write, in
+ * one autocommit statement (see writeSweepWith). Resolves with the `settled` rows (none: nothing was written).
+ */
+export async function sweepWith(knex: Knex, options: SweepWithWriteOptions): Promise<Record<string, unknown>[]> {
+  if (!isUuid(options.transferId)) throw invalidArgument('transferId must be a UUID');
+  checkUInt64(options.keep, 'keep');
+  for (const accountId of [options.fromAccountId, options.toAccountId]) {
+    if (accountId !== undefined && !isUuid(accountId)) {
+      throw new ConnectorError('unknown_account', `unknown ledger account ${String(accountId)}`);
+    }
+  }
+  if (options.fromAccountId === options.toAccountId) throw invalidArgument('debit and credit accounts must differ');
+  try {
+    return await writeSweepWith(knex, options);
+  } catch (error) {
+    // The receiving account's limits (its maximum balance, the 64-bit range).
+    if (sqlState(error) === CHECK_VIOLATION && (error as { table?: unknown }).table === 'ledger_accounts') {
+      throw new ConnectorError('exceeds_max_balance', `account ${options.toAccountId} cannot take the sweep`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
 }

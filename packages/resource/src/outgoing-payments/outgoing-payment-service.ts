@@ -4,7 +4,7 @@ import { amountToJson, bigintFromColumn, type Amount } from '../amount';
 import { invalidRequest, OpenPaymentsError } from '../open-payments-error';
 import { paginate, paginateById, type Page, type PageRequest } from '../pagination';
 import { whereStringFilter, type StringFilter } from '../string-filter';
-import { recordWebhookEvent, writeWithWebhookEvent } from '../webhooks/webhook-events';
+import { recordWebhookEvent, webhookEventCte } from '../webhooks/webhook-events';
 import type { OutgoingPaymentLimits } from '../http/token-introspection';
 import type { WalletAddress } from '../wallet-addresses/wallet-address-service';
 import type { Quote, QuoteService } from '../quotes/quote-service';
@@ -55,6 +55,16 @@ export interface OutgoingPaymentServiceDeps {
   intervalContaining: IntervalLocator;
   /** Told after a payment is committed in SENDING, so the worker starts at once instead of at its next poll. */
   onReadyToSend?: () => void;
+}
+
+/** A payment's addition to its grant's running totals, and the limits they must stay within. */
+interface GrantSpend {
+  grantId: string;
+  intervalStart: Date;
+  debit: bigint;
+  receive: bigint;
+  debitLimit?: bigint;
+  receiveLimit?: bigint;
 }
 
 interface PaymentRow {
@@ -111,54 +121,149 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
     };
   }
 
-  /** Adds the payment to its grant's running totals, refusing it if the limits would be exceeded. */
-  async function spendGrant(
-    trx: Knex.Transaction,
-    grantId: string,
-    limits: OutgoingPaymentLimits | undefined,
-    quote: Quote,
-    now: Date,
-  ): Promise<GrantSpent> {
+  /**
+   * What a payment may add to its grant's running totals: the interval it counts in, and the limits those totals must
+   * stay within (checked in JS where they cannot depend on the totals: the interval, the limits' assets).
+   */
+  function grantSpendOf(grant: { id: string; limits?: OutgoingPaymentLimits }, quote: Quote, now: Date): GrantSpend {
+    const { limits } = grant;
     let intervalStart = NO_INTERVAL;
     if (limits?.interval) {
       const current = deps.intervalContaining(limits.interval, now);
       if (!current) throw insufficientGrant('the grant interval does not cover this moment');
       intervalStart = current.start;
     }
-    // One statement adds the payment to the totals and returns them. Its row lock, held until commit, serializes
-    // concurrent payments of one grant: each sees the totals with the others' amounts in. A refusal below throws,
-    // and the transaction's rollback takes the amounts back out.
-    const result = await trx.raw(
-      `INSERT INTO grant_spends (grant_id, interval_start, debit_spent, receive_spent) VALUES (?, ?, ?, ?)
-       ON CONFLICT (grant_id, interval_start) DO UPDATE
-         SET debit_spent = grant_spends.debit_spent + excluded.debit_spent,
-             receive_spent = grant_spends.receive_spent + excluded.receive_spent
-       RETURNING debit_spent, receive_spent`,
-      [grantId, intervalStart, quote.debitAmount.value.toString(), quote.receiveAmount.value.toString()],
-    );
-    const spent = result.rows[0] as { debit_spent: string; receive_spent: string };
-    const debitSpent = bigintFromColumn(spent.debit_spent);
-    const receiveSpent = bigintFromColumn(spent.receive_spent);
-    if (limits?.debitAmount) {
-      const limit = limits.debitAmount;
-      if (limit.assetCode !== quote.debitAmount.assetCode || limit.assetScale !== quote.debitAmount.assetScale) {
-        throw insufficientGrant('the grant debitAmount limit is in another asset');
-      }
-      if (debitSpent > BigInt(limit.value)) throw insufficientGrant('the payment exceeds the grant debitAmount limit');
+    const debitLimit = limits?.debitAmount;
+    if (
+      debitLimit &&
+      (debitLimit.assetCode !== quote.debitAmount.assetCode || debitLimit.assetScale !== quote.debitAmount.assetScale)
+    ) {
+      throw insufficientGrant('the grant debitAmount limit is in another asset');
     }
-    if (limits?.receiveAmount) {
-      const limit = limits.receiveAmount;
-      if (limit.assetCode !== quote.receiveAmount.assetCode || limit.assetScale !== quote.receiveAmount.assetScale) {
-        throw insufficientGrant('the grant receiveAmount limit is in another asset');
-      }
-      if (receiveSpent > BigInt(limit.value)) {
-        throw insufficientGrant('the payment exceeds the grant receiveAmount limit');
-      }
+    const receiveLimit = limits?.receiveAmount;
+    if (
+      receiveLimit &&
+      (receiveLimit.assetCode !== quote.receiveAmount.assetCode ||
+        receiveLimit.assetScale !== quote.receiveAmount.assetScale)
+    ) {
+      throw insufficientGrant('the grant receiveAmount limit is in another asset');
     }
     return {
-      debit: { ...quote.debitAmount, value: debitSpent },
-      receive: { ...quote.receiveAmount, value: receiveSpent },
+      grantId: grant.id,
+      intervalStart,
+      debit: quote.debitAmount.value,
+      receive: quote.receiveAmount.value,
+      debitLimit: debitLimit && BigInt(debitLimit.value),
+      receiveLimit: receiveLimit && BigInt(receiveLimit.value),
     };
+  }
+
+  /**
+   * The payment's writes as data-modifying CTEs of the statement that creates its ledger account (and moves its money):
+   * the grant's totals (`spend`, upserted only while they stay within the limits: its row lock, held until the
+   * statement commits, serializes concurrent payments of one grant, each seeing the others' amounts), the payment row
+   * (`settled`, only when the quote is unused and the grant took it) with its grant totals, and its
+   * outgoing_payment.created event. Nothing is written unless `condition` (the ledger's) holds.
+   */
+  function paymentWrites(
+    payment: {
+      row: Omit<PaymentRow, 'attempts' | 'created_at' | 'updated_at'>;
+      next: Date;
+      event: Record<string, unknown>;
+    },
+    spend: GrantSpend | undefined,
+  ) {
+    return (condition: string, ledgerAccountId: string) => {
+      const { row } = payment;
+      const event = webhookEventCte({
+        name: 'created_event',
+        from: 'settled',
+        type: 'outgoing_payment.created',
+        data: payment.event,
+        timestamps: { createdAt: 'created_at', updatedAt: 'updated_at' },
+        notify: true,
+      });
+      const spendCte = spend
+        ? {
+            sql: `spend AS (
+               INSERT INTO grant_spends (grant_id, interval_start, debit_spent, receive_spent)
+               SELECT ?, ?, ?::numeric, ?::numeric
+                WHERE ${condition} AND NOT (SELECT used FROM quote_use)
+                  AND (?::numeric IS NULL OR ?::numeric <= ?::numeric)
+                  AND (?::numeric IS NULL OR ?::numeric <= ?::numeric)
+               ON CONFLICT (grant_id, interval_start) DO UPDATE
+                 SET debit_spent = grant_spends.debit_spent + excluded.debit_spent,
+                     receive_spent = grant_spends.receive_spent + excluded.receive_spent
+                 WHERE (?::numeric IS NULL OR grant_spends.debit_spent + excluded.debit_spent <= ?::numeric)
+                   AND (?::numeric IS NULL OR grant_spends.receive_spent + excluded.receive_spent <= ?::numeric)
+               RETURNING debit_spent, receive_spent),`,
+            bindings: ((debit: string, receive: string, debitLimit: string | null, receiveLimit: string | null) => [
+              spend.grantId,
+              spend.intervalStart,
+              debit,
+              receive,
+              debitLimit,
+              debit,
+              debitLimit,
+              receiveLimit,
+              receive,
+              receiveLimit,
+              debitLimit,
+              debitLimit,
+              receiveLimit,
+              receiveLimit,
+            ])(
+              spend.debit.toString(),
+              spend.receive.toString(),
+              spend.debitLimit?.toString() ?? null,
+              spend.receiveLimit?.toString() ?? null,
+            ),
+          }
+        : { sql: '', bindings: [] };
+      return {
+        sql: `quote_use AS MATERIALIZED (
+             SELECT EXISTS (SELECT 1 FROM outgoing_payments WHERE quote_id = ?) AS used),
+           ${spendCte.sql}
+           settled AS (
+             INSERT INTO outgoing_payments
+               (id, wallet_address_id, client, grant_id, quote_id, state, ledger_account_id, metadata, next_attempt_at)
+             SELECT ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?
+              WHERE ${condition} AND NOT (SELECT used FROM quote_use)
+                    ${spend ? 'AND EXISTS (SELECT 1 FROM spend)' : ''}
+             RETURNING *${spend ? ', (SELECT debit_spent FROM spend) AS grant_debit_spent, (SELECT receive_spent FROM spend) AS grant_receive_spent' : ''}),
+           ${event.sql}`,
+        bindings: [
+          row.quote_id,
+          ...spendCte.bindings,
+          row.id,
+          row.wallet_address_id,
+          row.client,
+          row.grant_id,
+          row.quote_id,
+          row.state,
+          ledgerAccountId,
+          row.metadata === null ? null : JSON.stringify(row.metadata),
+          payment.next,
+          ...event.bindings,
+        ],
+      };
+    };
+  }
+
+  /** Why a payment's statement wrote nothing: its quote was used meanwhile, or its grant could not take it. */
+  async function refusalOf(quoteId: string, spend: GrantSpend | undefined): Promise<OpenPaymentsError | Error> {
+    if (await knex('outgoing_payments').where('quote_id', quoteId).first('id')) return quoteUsed();
+    if (spend) {
+      const row = await knex('grant_spends')
+        .where({ grant_id: spend.grantId, interval_start: spend.intervalStart })
+        .first('debit_spent', 'receive_spent');
+      const debitSpent = row ? bigintFromColumn(row.debit_spent) : 0n;
+      if (spend.debitLimit !== undefined && debitSpent + spend.debit > spend.debitLimit) {
+        return insufficientGrant('the payment exceeds the grant debitAmount limit');
+      }
+      return insufficientGrant('the payment exceeds the grant receiveAmount limit');
+    }
+    return new Error('the outgoing payment was not written: its ledger accounts are missing or of another asset');
   }
 
   return {
@@ -176,106 +281,79 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
       ) {
         throw invalidRequest('metadata must be an object');
       }
-      const result = await knex
-        .transaction(async (trx) => {
-          const found = await deps.quotes.getWithUse(input.quoteId, trx);
-          if (!found || found.quote.walletAddressId !== walletAddress.id) {
-            throw new OpenPaymentsError(400, 'invalid_quote', 'no such quote for this wallet address');
-          }
-          // A quote pays once. A use committed earlier is seen here (before any other check, so a reused quote is
-          // always a 400); a concurrent one is caught by the unique index on outgoing_payments.quote_id when the payment
-          // row is inserted (it waits there for the first to commit), and the whole transaction, money and grant totals
-          // included, rolls back.
-          if (found.used) throw quoteUsed();
-          const { quote } = found;
-          const now = new Date();
-          if (quote.expiresAt.getTime() <= now.getTime()) {
-            throw new OpenPaymentsError(400, 'invalid_quote', 'the quote has expired');
-          }
-          if (input.grant?.limits?.receiver && input.grant.limits.receiver !== quote.receiver) {
-            throw insufficientGrant('the grant only allows paying another receiver');
-          }
-          // The payment account first: creating it locks nothing that other payments wait for, while the grant's
-          // totals row (locked by spendGrant) and the wallet's ledger row (locked by the funding) stay locked until
-          // this transaction commits, so concurrent payments of one grant or wallet queue for as long as that lasts.
-          const id = sortableId();
-          const ledgerAccountId = await deps.ledger.createPaymentAccount(trx, {
+      const quote = await deps.quotes.get(input.quoteId);
+      if (!quote || quote.walletAddressId !== walletAddress.id) {
+        throw new OpenPaymentsError(400, 'invalid_quote', 'no such quote for this wallet address');
+      }
+      const now = new Date();
+      let spend: GrantSpend | undefined;
+      try {
+        if (quote.expiresAt.getTime() <= now.getTime()) {
+          throw new OpenPaymentsError(400, 'invalid_quote', 'the quote has expired');
+        }
+        if (input.grant?.limits?.receiver && input.grant.limits.receiver !== quote.receiver) {
+          throw insufficientGrant('the grant only allows paying another receiver');
+        }
+        spend = input.grant && grantSpendOf(input.grant, quote, now);
+      } catch (error) {
+        // A quote pays once: a used one is refused as such (400) before anything else is said about it.
+        if (await knex('outgoing_payments').where('quote_id', quote.id).first('id')) throw quoteUsed();
+        throw error;
+      }
+      const id = sortableId();
+      const state: OutgoingPaymentState = deps.funding === 'ledger' ? 'SENDING' : 'FUNDING';
+      const metadata = (input.metadata as Record<string, unknown> | undefined) ?? null;
+      const row = {
+        id,
+        wallet_address_id: walletAddress.id,
+        client: input.client ?? null,
+        grant_id: input.grant?.id ?? null,
+        quote_id: quote.id,
+        state,
+        error: null,
+        sent_amount: '0',
+        delivered_amount: '0',
+        ledger_account_id: null,
+        metadata,
+      };
+      const draft = paymentWithQuote({ ...row, attempts: 0, created_at: new Date(0), updated_at: new Date(0) }, quote);
+      const { createdAt: _created, updatedAt: _updated, ...eventData } = outgoingPaymentEventData(draft);
+      // One statement: the payment account and its money, the grant's totals, the payment row and its event. A use of
+      // the quote committed earlier is seen by it; a concurrent one is caught by the unique index on
+      // outgoing_payments.quote_id (it waits there for the first to commit) and the whole statement fails.
+      let written: { paymentAccountId: string; rows: Record<string, unknown>[] };
+      try {
+        written = await deps.ledger.createPaymentAccountWith(
+          {
             assetId: walletAddress.assetId,
             outgoingPaymentId: id,
-          });
-          const grantSpent = input.grant ? await spendGrant(trx, input.grant.id, input.grant.limits, quote, now) : {};
-          if (deps.funding === 'ledger') {
-            try {
-              await deps.ledger.fundFromWalletAddress(trx, {
-                walletAddressId: walletAddress.id,
-                assetId: walletAddress.assetId,
-                paymentAccountId: ledgerAccountId,
-                amount: quote.debitAmount.value,
-                transferId: id,
-              });
-            } catch (error) {
-              if (error instanceof InsufficientFundsError) {
-                throw new OpenPaymentsError(
-                  403,
-                  'insufficient_funds',
-                  'the wallet address balance cannot fund this payment',
-                );
-              }
-              throw error;
+            funding:
+              deps.funding === 'ledger'
+                ? { walletAddressId: walletAddress.id, amount: quote.debitAmount.value, transferId: id }
+                : undefined,
+          },
+          paymentWrites({ row, next: now, event: eventData }, spend),
+        );
+      } catch (error) {
+        if (isUniqueViolation(error, 'outgoing_payments_quote_id_unique')) throw quoteUsed();
+        if (error instanceof InsufficientFundsError) {
+          throw new OpenPaymentsError(403, 'insufficient_funds', 'the wallet address balance cannot fund this payment');
+        }
+        throw error;
+      }
+      const created = written.rows[0] as unknown as
+        (PaymentRow & { grant_debit_spent?: string; grant_receive_spent?: string }) | undefined;
+      if (!created) throw await refusalOf(quote.id, spend);
+      const { grant_debit_spent: debitSpent, grant_receive_spent: receiveSpent, ...paymentRow } = created;
+      const result = {
+        payment: paymentWithQuote(paymentRow, quote),
+        grantSpent: (spend
+          ? {
+              debit: { ...quote.debitAmount, value: bigintFromColumn(debitSpent as string) },
+              receive: { ...quote.receiveAmount, value: bigintFromColumn(receiveSpent as string) },
             }
-          }
-          // The payment row and its outgoing_payment.created event in one statement.
-          const state: OutgoingPaymentState = deps.funding === 'ledger' ? 'SENDING' : 'FUNDING';
-          const draft = paymentWithQuote(
-            {
-              id,
-              wallet_address_id: walletAddress.id,
-              client: input.client ?? null,
-              grant_id: input.grant?.id ?? null,
-              quote_id: quote.id,
-              state,
-              error: null,
-              sent_amount: '0',
-              delivered_amount: '0',
-              ledger_account_id: ledgerAccountId,
-              metadata: (input.metadata as Record<string, unknown> | undefined) ?? null,
-              attempts: 0,
-              created_at: new Date(0),
-              updated_at: new Date(0),
-            },
-            quote,
-          );
-          const { createdAt: _created, updatedAt: _updated, ...eventData } = outgoingPaymentEventData(draft);
-          const written = await writeWithWebhookEvent<PaymentRow>(
-            trx,
-            {
-              sql: `INSERT INTO outgoing_payments
-                      (id, wallet_address_id, client, grant_id, quote_id, state, ledger_account_id, metadata, next_attempt_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)
-                    RETURNING *`,
-              bindings: [
-                id,
-                walletAddress.id,
-                input.client ?? null,
-                input.grant?.id ?? null,
-                quote.id,
-                state,
-                ledgerAccountId,
-                input.metadata === undefined ? null : JSON.stringify(input.metadata),
-                now,
-              ],
-            },
-            'outgoing_payment.created',
-            eventData,
-            { createdAt: 'created_at', updatedAt: 'updated_at' },
-          );
-          const payment = paymentWithQuote((written as { row: PaymentRow }).row, quote);
-          return { payment, grantSpent };
-        })
-        .catch((error: unknown) => {
-          if (isUniqueViolation(error, 'outgoing_payments_quote_id_unique')) throw quoteUsed();
-          throw error;
-        });
+          : {}) as GrantSpent,
+      };
       if (result.payment.state === 'SENDING') deps.onReadyToSend?.();
       return result;
     },

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { sendPayment, StreamPaymentError, type PaymentProgress } from '@sluice/stream';
-import { recordWebhookEvent, writeWithWebhookEvent, type ClaimedWebhookEvent } from '../webhooks/webhook-events';
+import { recordWebhookEvent, webhookEventCte } from '../webhooks/webhook-events';
 import type { WebhookHandoff } from '../webhooks/webhook-delivery';
 import type { ReceiverResolver } from '../quotes/receiver';
 import type { PaymentLedger } from './payment-ledger';
@@ -77,63 +77,66 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
   let backlog = false;
 
   /**
-   * Ends the payment while this worker still holds the lease, in one transaction: what was sent is read from the
-   * payment account under the row lock; a completed payment keeps its fee and returns any unsent rest, a failed one
-   * returns everything it did not send, its fee included (ledger funding).
+   * Ends the payment while this worker still holds the lease, in one statement: what was sent is read from the payment
+   * account under its lock; a completed payment keeps its fee and returns any unsent rest, a failed one returns
+   * everything it did not send, its fee included (ledger funding). The payment row and its event are written with it,
+   * only while this worker's lease holds.
    */
   async function finish(
     payment: OutgoingPayment,
     outcome: { state: 'COMPLETED' | 'FAILED'; error?: string },
     delivered: bigint = payment.deliveredAmount,
   ): Promise<void> {
-    const claimed = await knex.transaction(async (trx): Promise<ClaimedWebhookEvent | undefined> => {
-      const held = (await trx('outgoing_payments')
-        .join('wallet_addresses', 'wallet_addresses.id', 'outgoing_payments.wallet_address_id')
-        .where({ 'outgoing_payments.id': payment.id, lease_owner: owner, state: 'SENDING' })
-        .forUpdate('outgoing_payments')
-        .first('wallet_addresses.asset_id')) as { asset_id: string } | undefined;
-      if (!held) return undefined;
-      const debit = payment.quote.debitAmount.value;
-      const balance = await deps.ledger.balance(payment.ledgerAccountId as string, trx);
-      const keep = outcome.state === 'COMPLETED' ? payment.quote.fee : 0n;
-      const refund = balance > keep ? balance - keep : 0n;
-      if (refund > 0n && deps.funding === 'ledger') {
-        await deps.ledger.refundToWalletAddress(trx, {
-          walletAddressId: payment.walletAddressId,
-          assetId: held.asset_id,
-          paymentAccountId: payment.ledgerAccountId as string,
-          amount: refund,
-          transferId: randomUUID(),
-        });
-      }
-      const sent = debit - balance < 0n ? 0n : debit - balance;
-      // The event is built before the update, which fills in its updatedAt: one statement for both.
-      const finished: OutgoingPayment = {
-        ...payment,
-        state: outcome.state,
-        error: outcome.error,
-        sentAmount: { ...payment.sentAmount, value: sent },
-        deliveredAmount: delivered,
-      };
-      const { updatedAt: _updatedAt, ...eventData } = outgoingPaymentEventData(finished);
-      const written = await writeWithWebhookEvent(
-        trx,
-        {
-          sql: `UPDATE outgoing_payments
-                   SET state = ?, error = ?, sent_amount = ?, delivered_amount = ?, lease_owner = NULL,
-                       lease_expires_at = NULL, next_attempt_at = NULL, updated_at = now()
-                 WHERE id = ?
-                RETURNING *`,
-          bindings: [outcome.state, outcome.error ?? null, sent.toString(), delivered.toString(), payment.id],
-        },
-        outcome.state === 'COMPLETED' ? 'outgoing_payment.completed' : 'outgoing_payment.failed',
-        eventData,
-        { updatedAt: 'updated_at' },
-        deps.webhooks && { seconds: deps.webhooks.claimSeconds },
-      );
-      return written?.event;
+    const type = outcome.state === 'COMPLETED' ? 'outgoing_payment.completed' : 'outgoing_payment.failed';
+    // The event is built before the update, which fills in its updatedAt and its sentAmount (known under the lock).
+    const { updatedAt: _updatedAt, ...eventData } = outgoingPaymentEventData({
+      ...payment,
+      state: outcome.state,
+      error: outcome.error,
+      deliveredAmount: delivered,
     });
-    if (claimed) deps.webhooks?.deliverClaimed(claimed);
+    const event = webhookEventCte({
+      name: 'finished_event',
+      from: 'finished',
+      type,
+      data: eventData,
+      timestamps: { updatedAt: 'updated_at' },
+      values: { 'sentAmount.value': 'finished.sent_amount' },
+      claimFor: deps.webhooks && { seconds: deps.webhooks.claimSeconds },
+      notify: !deps.webhooks,
+    });
+    const rows = await deps.ledger.settlePaymentAccountWith(
+      {
+        paymentAccountId: payment.ledgerAccountId as string,
+        keep: outcome.state === 'COMPLETED' ? payment.quote.fee : 0n,
+        transferId: randomUUID(),
+        refundTo: deps.funding === 'ledger' ? { walletAddressId: payment.walletAddressId } : undefined,
+      },
+      (condition) => ({
+        sql: `finished AS (
+           UPDATE outgoing_payments
+              SET state = ?, error = ?, sent_amount = greatest(?::numeric - (SELECT available FROM swept), 0),
+                  delivered_amount = ?, lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = NULL,
+                  updated_at = now()
+            WHERE id = ? AND lease_owner = ? AND state = 'SENDING' AND ${condition}
+           RETURNING *),
+         ${event.sql},
+         settled AS (SELECT finished.id, (SELECT data FROM finished_event) AS event_data FROM finished)`,
+        bindings: [
+          outcome.state,
+          outcome.error ?? null,
+          payment.quote.debitAmount.value.toString(),
+          delivered.toString(),
+          payment.id,
+          owner,
+          ...event.bindings,
+        ],
+      }),
+    );
+    const finished = rows[0] as { event_data: Record<string, unknown> } | undefined;
+    if (finished && deps.webhooks) {
+      deps.webhooks.deliverClaimed({ id: event.id, type, data: finished.event_data, attempts: 0 });
+    }
   }
 
   async function retryLater(payment: OutgoingPayment, error: unknown): Promise<void> {

@@ -255,18 +255,6 @@ export function createQuoteService(deps: QuoteServiceDeps) {
       return row && remember(toQuote(row));
     },
 
-    /** The quote, and whether an outgoing payment has already used it (as of this statement), in one query. */
-    async getWithUse(
-      id: string,
-      db: Knex | Knex.Transaction = knex,
-    ): Promise<{ quote: Quote; used: boolean } | undefined> {
-      const row = (await select(db)
-        .select(db.raw('EXISTS (SELECT 1 FROM outgoing_payments WHERE outgoing_payments.quote_id = quotes.id) AS used'))
-        .where('quotes.id', id)
-        .first()) as (QuoteRow & { used: boolean }) | undefined;
-      return row && { quote: remember(toQuote(row)), used: row.used };
-    },
-
     /** Several quotes in one query (for a page of payments), by id; unknown ids are absent. */
     async getMany(ids: readonly string[]): Promise<Map<string, Quote>> {
       const quotes = new Map<string, Quote>();

@@ -64,34 +64,55 @@ export async function writeWithWebhookEvent<Row>(
   timestamps: Record<string, string>,
   claimFor?: { seconds: number },
 ): Promise<{ row: Row; event?: ClaimedWebhookEvent } | undefined> {
-  const fields = Object.entries(timestamps).map(
-    ([field, column]) => `'${field}', ${isoTimestampSql(`changed.${column}`)}`,
-  );
-  const id = randomUUID();
+  const event = webhookEventCte({ name: 'event', from: 'changed', type, data, timestamps, claimFor });
   const result = await trx.raw(
     `WITH changed AS (${statement.sql}),
-     event AS (
-       INSERT INTO webhook_events (id, type, data, next_attempt_at)
-       SELECT ?, ?, ?::jsonb || jsonb_build_object(${fields.join(', ')}),
-              now() + make_interval(secs => ?::double precision)
-         FROM changed
-       RETURNING id, data)
+     ${event.sql}
      SELECT changed.*, (SELECT data FROM event) AS sluice_event_data,
             ${claimFor ? 'NULL' : "(SELECT pg_notify(?, '') FROM event)"} AS notified
        FROM changed`,
-    [
-      ...statement.bindings,
-      id,
-      type,
-      JSON.stringify(data),
-      claimFor?.seconds ?? 0,
-      ...(claimFor ? [] : [WEBHOOK_EVENTS_CHANNEL]),
-    ],
+    [...statement.bindings, ...event.bindings, ...(claimFor ? [] : [WEBHOOK_EVENTS_CHANNEL])],
   );
   const first = (result.rows as (Row & { sluice_event_data: Record<string, unknown>; notified: unknown })[])[0];
   if (!first) return undefined;
   const { sluice_event_data: eventData, notified: _notified, ...row } = first;
-  return { row: row as Row, event: claimFor ? { id, type, data: eventData, attempts: 0 } : undefined };
+  return { row: row as Row, event: claimFor ? { id: event.id, type, data: eventData, attempts: 0 } : undefined };
+}
+
+/**
+ * The data-modifying CTE `name` recording an event for each row of the CTE `from` (which changed the row the event
+ * announces), RETURNING the event's id and data. `timestamps` names the event fields filled from `from`'s columns;
+ * `values` sets text values inside `data` (dotted paths, e.g. `sentAmount.value`) from SQL expressions over `from`;
+ * `data` is the rest. With `claimFor`, it is written claimed by this process's delivery (see writeWithWebhookEvent);
+ * with `notify`, it is announced on WEBHOOK_EVENTS_CHANNEL (delivered at commit); else the caller announces it.
+ */
+export function webhookEventCte(options: {
+  name: string;
+  from: string;
+  type: WebhookEventType;
+  data: Record<string, unknown>;
+  timestamps: Record<string, string>;
+  values?: Record<string, string>;
+  claimFor?: { seconds: number };
+  notify?: boolean;
+}): { id: string; sql: string; bindings: Knex.Value[] } {
+  const fields = Object.entries(options.timestamps).map(
+    ([field, column]) => `'${field}', ${isoTimestampSql(`${options.from}.${column}`)}`,
+  );
+  let data = `?::jsonb || jsonb_build_object(${fields.join(', ')})`;
+  for (const [path, expression] of Object.entries(options.values ?? {})) {
+    data = `jsonb_set(${data}, '{${path.split('.').join(',')}}', to_jsonb((${expression})::text))`;
+  }
+  const id = randomUUID();
+  return {
+    id,
+    sql: `${options.name} AS (
+       INSERT INTO webhook_events (id, type, data, next_attempt_at)
+       SELECT ?, ?, ${data}, now() + make_interval(secs => ?::double precision)
+         FROM ${options.from}
+       RETURNING id, data${options.notify ? `, pg_notify('${WEBHOOK_EVENTS_CHANNEL}', '')` : ''})`,
+    bindings: [id, options.type, JSON.stringify(options.data), options.claimFor?.seconds ?? 0],
+  };
 }
 
 /**

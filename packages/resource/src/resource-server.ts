@@ -25,6 +25,7 @@ import {
 import { outgoingPaymentRoutes } from './outgoing-payments/outgoing-payment-routes';
 import { createPaymentWorker } from './outgoing-payments/payment-worker';
 import type { PaymentLedger } from './outgoing-payments/payment-ledger';
+import type { PaymentSlot } from './outgoing-payments/payment-worker';
 import { createWebhookDelivery } from './webhooks/webhook-delivery';
 import { WEBHOOK_EVENTS_CHANNEL } from './webhooks/webhook-events';
 import { openApiRequestValidation } from './http/openapi-request-validation';
@@ -134,8 +135,8 @@ export function createResourceServer(deps: ResourceServerDeps) {
         quoteLifespanMs: payments.quoteLifespanMs,
       })
     : undefined;
-  // The worker is built after the service that wakes it.
-  const wake = { worker: undefined as (() => void) | undefined };
+  // The worker is built after the service that wakes it (and reserves its slots).
+  const wake: { worker?: () => void; reserve?: () => PaymentSlot | undefined } = {};
   const outgoingPayments =
     payments && quotes
       ? createOutgoingPaymentService({
@@ -145,6 +146,7 @@ export function createResourceServer(deps: ResourceServerDeps) {
           funding: payments.funding,
           intervalContaining: payments.intervalContaining,
           onReadyToSend: () => wake.worker?.(),
+          reserveWorkerSlot: () => wake.reserve?.(),
         })
       : undefined;
   const webhookDelivery = deps.webhooks
@@ -168,6 +170,7 @@ export function createResourceServer(deps: ResourceServerDeps) {
         })
       : undefined;
   wake.worker = worker?.wake;
+  wake.reserve = worker?.reserve;
 
   const validation = openApiRequestValidation();
   const routes: Koa.Middleware[] = [

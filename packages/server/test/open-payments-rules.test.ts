@@ -181,6 +181,8 @@ describe('Open Payments rules', () => {
     // use; the worker knew it too, and the connector knew the new payment account.
     expect(reads.filter((sql) => /from "quotes"/i.test(sql))).toEqual([]);
     expect(reads.filter((sql) => /select "id", "kind", "asset_id" from "ledger_accounts"/.test(sql))).toEqual([]);
+    // Nor did the worker claim it: the payment was written leased to it, as its first attempt, and handed over.
+    expect(reads.filter((sql) => /^\s*UPDATE outgoing_payments\s+SET lease_owner/.test(sql))).toEqual([]);
     await expect(pay(token, quote)).rejects.toMatchObject({ status: 400 });
   }, 60_000);
 
@@ -226,6 +228,28 @@ describe('Open Payments rules', () => {
       updatedAt: failed.updated_at.toISOString(),
     });
     expect(await sluice.services.connector!.verifyLedger()).toEqual([]);
+  }, 60_000);
+
+  it('creates a payment unleased while the worker cannot take it, and the worker claims it when it can', async () => {
+    const worker = sluice.services.resource!.worker!;
+    await worker.stop();
+    let id: string;
+    try {
+      const payment = await pay(await outgoingToken(), await quoteFor('200'));
+      id = payment.id.split('/').pop() as string;
+      expect(await sluice.database.knex('outgoing_payments').where({ id }).first()).toMatchObject({
+        state: 'SENDING',
+        lease_owner: null,
+        attempts: 0,
+      });
+    } finally {
+      worker.start();
+    }
+    const done = await eventually(async () => {
+      const row = await sluice.database.knex('outgoing_payments').where({ id }).first();
+      return row.state === 'COMPLETED' ? row : undefined;
+    });
+    expect(done).toMatchObject({ attempts: 1, sent_amount: '200' });
   }, 60_000);
 
   it('refuses to pay an expired quote', async () => {

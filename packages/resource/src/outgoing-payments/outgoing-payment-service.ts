@@ -9,6 +9,7 @@ import type { OutgoingPaymentLimits } from '../http/token-introspection';
 import type { WalletAddress } from '../wallet-addresses/wallet-address-service';
 import type { Quote, QuoteService } from '../quotes/quote-service';
 import { InsufficientFundsError, type PaymentLedger } from './payment-ledger';
+import type { PaymentSlot } from './payment-worker';
 
 export type OutgoingPaymentState = 'FUNDING' | 'SENDING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
 export type FundingMode = 'ledger' | 'webhook';
@@ -55,6 +56,8 @@ export interface OutgoingPaymentServiceDeps {
   intervalContaining: IntervalLocator;
   /** Told after a payment is committed in SENDING, so the worker starts at once instead of at its next poll. */
   onReadyToSend?: () => void;
+  /** This process's worker's free slots: a payment created into one is written leased to it and started at once. */
+  reserveWorkerSlot?: () => PaymentSlot | undefined;
 }
 
 /** A payment's addition to its grant's running totals, and the limits they must stay within. */
@@ -170,6 +173,8 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
       row: Omit<PaymentRow, 'attempts' | 'created_at' | 'updated_at'>;
       next: Date;
       event: Record<string, unknown>;
+      /** Written leased to this process's worker, as its first attempt. */
+      lease?: { owner: string; leaseMs: number };
     },
     spend: GrantSpend | undefined,
   ) {
@@ -226,8 +231,10 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
            ${spendCte.sql}
            settled AS (
              INSERT INTO outgoing_payments
-               (id, wallet_address_id, client, grant_id, quote_id, state, ledger_account_id, metadata, next_attempt_at)
-             SELECT ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?
+               (id, wallet_address_id, client, grant_id, quote_id, state, ledger_account_id, metadata, next_attempt_at,
+                lease_owner, lease_expires_at, attempts)
+             SELECT ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?,
+                    ?::text, now() + ?::bigint * interval '1 millisecond', ?
               WHERE ${condition} AND NOT (SELECT used FROM quote_use)
                     ${spend ? 'AND EXISTS (SELECT 1 FROM spend)' : ''}
              RETURNING *${spend ? ', (SELECT debit_spent FROM spend) AS grant_debit_spent, (SELECT receive_spent FROM spend) AS grant_receive_spent' : ''}),
@@ -244,6 +251,9 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
           ledgerAccountId,
           row.metadata === null ? null : JSON.stringify(row.metadata),
           payment.next,
+          payment.lease?.owner ?? null,
+          payment.lease?.leaseMs ?? null,
+          payment.lease ? 1 : 0,
           ...event.bindings,
         ],
       };
@@ -322,6 +332,7 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
       // the quote committed earlier is seen by it; a concurrent one is caught by the unique index on
       // outgoing_payments.quote_id (it waits there for the first to commit) and the whole statement fails.
       let written: { paymentAccountId: string; rows: Record<string, unknown>[] };
+      const slot = state === 'SENDING' ? deps.reserveWorkerSlot?.() : undefined;
       try {
         written = await deps.ledger.createPaymentAccountWith(
           {
@@ -332,9 +343,10 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
                 ? { walletAddressId: walletAddress.id, amount: quote.debitAmount.value, transferId: id }
                 : undefined,
           },
-          paymentWrites({ row, next: now, event: eventData }, spend),
+          paymentWrites({ row, next: now, event: eventData, lease: slot }, spend),
         );
       } catch (error) {
+        slot?.release();
         if (isUniqueViolation(error, 'outgoing_payments_quote_id_unique')) throw quoteUsed();
         if (error instanceof InsufficientFundsError) {
           throw new OpenPaymentsError(403, 'insufficient_funds', 'the wallet address balance cannot fund this payment');
@@ -343,7 +355,10 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
       }
       const created = written.rows[0] as unknown as
         (PaymentRow & { grant_debit_spent?: string; grant_receive_spent?: string }) | undefined;
-      if (!created) throw await refusalOf(quote.id, spend);
+      if (!created) {
+        slot?.release();
+        throw await refusalOf(quote.id, spend);
+      }
       const { grant_debit_spent: debitSpent, grant_receive_spent: receiveSpent, ...paymentRow } = created;
       const result = {
         payment: paymentWithQuote(paymentRow, quote),
@@ -354,7 +369,8 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
             }
           : {}) as GrantSpent,
       };
-      if (result.payment.state === 'SENDING') deps.onReadyToSend?.();
+      if (slot) slot.run(result.payment);
+      else if (result.payment.state === 'SENDING') deps.onReadyToSend?.();
       return result;
     },
 

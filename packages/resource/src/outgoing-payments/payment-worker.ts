@@ -61,6 +61,14 @@ function isFinal(error: unknown): boolean {
   return error.code === 'CONNECTOR_ERROR' && error.reject?.code.startsWith('F') === true;
 }
 
+/** A worker slot reserved for a payment being created (see the worker's reserve()). */
+export interface PaymentSlot {
+  owner: string;
+  leaseMs: number;
+  run(payment: OutgoingPayment): void;
+  release(): void;
+}
+
 export function createPaymentWorker(deps: PaymentWorkerDeps) {
   const { knex, logger } = deps;
   const owner = randomUUID();
@@ -69,6 +77,8 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
   const concurrency = deps.concurrency ?? 8;
   const maxAttempts = deps.maxAttempts ?? 5;
   const running = new Map<string, AbortController>();
+  /** Slots promised to payments being created (see reserve()). */
+  let reserved = 0;
   let stopped = true;
   let timer: NodeJS.Timeout | undefined;
   let claiming: Promise<void> | undefined;
@@ -260,7 +270,7 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
   async function claimAndRun(): Promise<void> {
     do {
       claimAgain = false;
-      const free = concurrency - running.size;
+      const free = concurrency - running.size - reserved;
       if (stopped) return;
       if (free <= 0) {
         backlog = true;
@@ -273,21 +283,24 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
         logger.warn({ err: error }, 'claiming payments failed');
         return;
       }
-      for (const payment of payments) {
-        const controller = new AbortController();
-        running.set(payment.id, controller);
-        execute(payment, controller.signal)
-          .catch((error: unknown) => logger.error({ err: error, id: payment.id }, 'payment execution crashed'))
-          .finally(() => {
-            running.delete(payment.id);
-            // A freed slot looks for more work only when some may be waiting; otherwise wake() and the poll do.
-            if (!stopped && backlog) wake();
-          });
-      }
+      for (const payment of payments) run(payment);
       // Every free slot filled: more payments may be due.
       backlog = payments.length === free;
       if (backlog) claimAgain = true;
     } while (claimAgain && !stopped);
+  }
+
+  /** Executes a payment this worker holds the lease of, in a slot of its own. */
+  function run(payment: OutgoingPayment): void {
+    const controller = new AbortController();
+    running.set(payment.id, controller);
+    execute(payment, controller.signal)
+      .catch((error: unknown) => logger.error({ err: error, id: payment.id }, 'payment execution crashed'))
+      .finally(() => {
+        running.delete(payment.id);
+        // A freed slot looks for more work only when some may be waiting; otherwise wake() and the poll do.
+        if (!stopped && backlog) wake();
+      });
   }
 
   function wake(): void {
@@ -303,6 +316,34 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
 
   return {
     wake,
+    /**
+     * A slot for a payment about to be created, when one is free: the creation writes the payment already leased to
+     * `owner` for `leaseMs` (its first attempt) and hands it to `run` once committed, so it starts without a wake-up
+     * and a claim; `release` gives the slot back when the creation failed. Undefined when the worker is stopped or
+     * full (the payment is then created unleased and claimed as usual).
+     */
+    reserve(): PaymentSlot | undefined {
+      if (stopped || running.size + reserved >= concurrency) return undefined;
+      reserved++;
+      let open = true;
+      const close = () => {
+        if (!open) return false;
+        open = false;
+        reserved--;
+        return true;
+      };
+      return {
+        owner,
+        leaseMs,
+        run(payment) {
+          // Stopped meanwhile: the lease runs out and whoever claims the payment next sends it.
+          if (close() && !stopped) run(payment);
+        },
+        release() {
+          if (close() && !stopped && backlog) wake();
+        },
+      };
+    },
     start(): void {
       if (!stopped) return;
       stopped = false;

@@ -168,6 +168,10 @@ export function createQuoteService(deps: QuoteServiceDeps) {
               assetScale: Number(requestedReceive?.assetScale),
             });
 
+      // The fee depends on the sending asset only: look it up while the receiver is resolved and probed.
+      const currentFee = deps.fees.current(walletAddress.assetId, 'SENDING');
+      // Settled here so that a refusal below does not leave it rejected unhandled; awaited (and thrown) further down.
+      currentFee.catch(() => undefined);
       const receiver = await deps.receivers.resolveOrCreate(input.receiver, receiveValue?.value);
       if (!receiver.receiving) throw invalidReceiver('the receiver no longer accepts payments');
       if (
@@ -191,11 +195,8 @@ export function createQuoteService(deps: QuoteServiceDeps) {
         });
       }
 
-      // The fee does not depend on the probe: look it up while the probe runs.
-      const [rate, fee] = await Promise.all([
-        probe(walletAddress, receiver.ilpAddress, receiver.sharedSecret),
-        deps.fees.current(walletAddress.assetId, 'SENDING'),
-      ]);
+      const rate = await probe(walletAddress, receiver.ilpAddress, receiver.sharedSecret);
+      const fee = await currentFee;
       const minRate: Ratio = {
         numerator: rate.numerator * (slippage.denominator - slippage.numerator),
         denominator: rate.denominator * slippage.denominator,

@@ -115,12 +115,21 @@ export function createResourceServer(deps: ResourceServerDeps) {
     receivers,
     remote,
   });
+  const webhookDelivery = deps.webhooks
+    ? createWebhookDelivery({
+        knex,
+        logger: logger.child({ component: 'webhooks' }),
+        webhookUrl: deps.webhooks.url,
+        secret: deps.webhooks.secret,
+      })
+    : undefined;
   const localStreamReceiver = createLocalStreamReceiver({
     knex,
     ilpAddress: deps.ilpAddress,
     walletAddresses,
     incomingPayments,
     receivers,
+    webhooks: webhookDelivery,
   });
   const keyCache = new JwksKeyCache({ fetchJwks: deps.fetchJwks ?? fetchJwksOverHttp, ttlMs: 60_000 });
   const access = { introspect: deps.introspect, keyCache, authServerUrl: deps.authServerUrl, openPaymentsUrl };
@@ -147,16 +156,9 @@ export function createResourceServer(deps: ResourceServerDeps) {
           intervalContaining: payments.intervalContaining,
           onReadyToSend: () => wake.worker?.(),
           reserveWorkerSlot: () => wake.reserve?.(),
+          webhooks: webhookDelivery,
         })
       : undefined;
-  const webhookDelivery = deps.webhooks
-    ? createWebhookDelivery({
-        knex,
-        logger: logger.child({ component: 'webhooks' }),
-        webhookUrl: deps.webhooks.url,
-        secret: deps.webhooks.secret,
-      })
-    : undefined;
   const worker =
     payments && outgoingPayments
       ? createPaymentWorker({

@@ -200,4 +200,54 @@ describe('webhook delivery', () => {
       await operator.close();
     }
   });
+
+  it('marks the events delivered close together in one statement, and those left when it stops', async () => {
+    const operator = await startOperator(0);
+    const delivery = deliveryTo(operator.url, { pollIntervalMs: 60_000 });
+    const marks: string[] = [];
+    const record = (query: { sql: string }) => {
+      if (/^\s*UPDATE webhook_events\s+SET attempts = attempts \+ 1/.test(query.sql)) marks.push(query.sql);
+    };
+    const written = async (id: string) =>
+      (await writeWithWebhookEvent<{ id: string }>(
+        db.knex,
+        { sql: 'INSERT INTO claimed_probe (id) VALUES (?) RETURNING *', bindings: [id] },
+        'incoming_payment.created',
+        { id },
+        { createdAt: 'created_at' },
+        { seconds: delivery.claimSeconds },
+      ))!.event!;
+    await db.knex.raw(
+      'CREATE TABLE IF NOT EXISTS claimed_probe (id text PRIMARY KEY, created_at timestamptz DEFAULT now())',
+    );
+    delivery.start();
+    db.knex.on('query', record);
+    try {
+      const events = await Promise.all(['m1', 'm2', 'm3', 'm4'].map(written));
+      for (const event of events) delivery.deliverClaimed(event);
+      const delivered = () =>
+        db
+          .knex('webhook_events')
+          .whereIn(
+            'id',
+            events.map((event) => event.id),
+          )
+          .whereNotNull('delivered_at');
+      await until(async () => (await delivered()).length === events.length);
+      expect(marks).toHaveLength(1);
+      // Handed over just before stopping: posted, and marked by the stop.
+      const last = await written('m5');
+      delivery.deliverClaimed(last);
+      await delivery.stop();
+      expect(await db.knex('webhook_events').where('id', last.id).first()).toMatchObject({
+        attempts: 1,
+        status_code: 200,
+        delivered_at: expect.any(Date),
+      });
+    } finally {
+      db.knex.off('query', record);
+      await delivery.stop();
+      await operator.close();
+    }
+  });
 });

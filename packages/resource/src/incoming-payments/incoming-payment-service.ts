@@ -4,7 +4,12 @@ import type { Knex } from 'knex';
 import { amountToJson, bigintFromColumn, parseAmount, type Amount } from '../amount';
 import { invalidRequest, OpenPaymentsError } from '../open-payments-error';
 import { paginate, type Page, type PageRequest } from '../pagination';
-import { isoTimestampSql, recordWebhookEvent, WEBHOOK_EVENTS_CHANNEL } from '../webhooks/webhook-events';
+import {
+  isoTimestampSql,
+  recordWebhookEvent,
+  WEBHOOK_EVENTS_CHANNEL,
+  type ClaimedWebhookEvent,
+} from '../webhooks/webhook-events';
 import { createWriteBatcher } from '../write-batcher';
 import type { WalletAddress } from '../wallet-addresses/wallet-address-service';
 
@@ -154,14 +159,14 @@ export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
   // and the incoming_payment.completed event is built from it in SQL (the JSON incomingPaymentEventData would build;
   // a test holds the two equal — a change to the payload must touch both).
   const creditWrite =
-    (id: string, amount: bigint) =>
+    (id: string, amount: bigint, claimFor?: { seconds: number }) =>
     (condition: string): { sql: string; bindings: Knex.Value[] } => {
       const value = amount.toString();
-      const u = (column: string) => `settled.${column}`;
+      const u = (column: string) => `credited.${column}`;
       const amountJson = (column: string) =>
-        `jsonb_build_object('value', ${u(column)}::text, 'assetCode', settled.asset_code, 'assetScale', settled.asset_scale)`;
+        `jsonb_build_object('value', ${u(column)}::text, 'assetCode', credited.asset_code, 'assetScale', credited.asset_scale)`;
       return {
-        sql: `settled AS (
+        sql: `credited AS (
            UPDATE incoming_payments AS ip
               SET received_amount = ip.received_amount + ?::numeric,
                   state = CASE WHEN ip.incoming_amount IS NOT NULL AND ip.received_amount + ?::numeric >= ip.incoming_amount
@@ -178,29 +183,50 @@ export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
               AND (${condition})
             RETURNING ip.*, assets.code AS asset_code, assets.scale AS asset_scale
          ), completed_event AS (
-           INSERT INTO webhook_events (id, type, data)
+           INSERT INTO webhook_events (id, type, data, next_attempt_at)
            SELECT ?, 'incoming_payment.completed',
                   jsonb_build_object(
-                    'id', settled.id,
-                    'walletAddressId', settled.wallet_address_id,
+                    'id', credited.id,
+                    'walletAddressId', credited.wallet_address_id,
                     'completed', true,
                     'receivedAmount', ${amountJson('received_amount')},
                     'expiresAt', ${isoTimestampSql(u('expires_at'))},
                     'createdAt', ${isoTimestampSql(u('created_at'))},
                     'updatedAt', ${isoTimestampSql(u('updated_at'))})
-                  || CASE WHEN settled.client IS NULL THEN '{}'::jsonb
-                          ELSE jsonb_build_object('client', settled.client) END
-                  || CASE WHEN settled.incoming_amount IS NULL THEN '{}'::jsonb
+                  || CASE WHEN credited.client IS NULL THEN '{}'::jsonb
+                          ELSE jsonb_build_object('client', credited.client) END
+                  || CASE WHEN credited.incoming_amount IS NULL THEN '{}'::jsonb
                           ELSE jsonb_build_object('incomingAmount', ${amountJson('incoming_amount')}) END
-                  || CASE WHEN settled.metadata IS NULL THEN '{}'::jsonb
-                          ELSE jsonb_build_object('metadata', settled.metadata) END
-             FROM settled
-            WHERE settled.state = 'completed'
-           RETURNING pg_notify(?, '')
+                  || CASE WHEN credited.metadata IS NULL THEN '{}'::jsonb
+                          ELSE jsonb_build_object('metadata', credited.metadata) END,
+                  now() + make_interval(secs => ?::double precision)
+             FROM credited
+            WHERE credited.state = 'completed'
+           RETURNING id, data${claimFor ? '' : `, pg_notify('${WEBHOOK_EVENTS_CHANNEL}', '')`}
+         ), settled AS (
+           SELECT credited.*, (SELECT id FROM completed_event) AS completed_event_id,
+                  (SELECT data FROM completed_event) AS completed_event_data
+             FROM credited
          )`,
-        bindings: [value, value, value, id, value, randomUUID(), WEBHOOK_EVENTS_CHANNEL],
+        bindings: [value, value, value, id, value, randomUUID(), claimFor?.seconds ?? 0],
       };
     };
+
+  /**
+   * The incoming_payment.completed event a credit wrote already claimed (creditWrite's `claimFor`), to hand to this
+   * process's delivery once the statement has committed; undefined when the credit did not complete the payment.
+   */
+  const completedEventOf = (rows: unknown[]): ClaimedWebhookEvent | undefined => {
+    const row = rows[0] as { completed_event_id?: string | null; completed_event_data?: Record<string, unknown> };
+    return row?.completed_event_id
+      ? {
+          id: row.completed_event_id,
+          type: 'incoming_payment.completed',
+          data: row.completed_event_data as Record<string, unknown>,
+          attempts: 0,
+        }
+      : undefined;
+  };
 
   /** The payment a credit returned (its `settled` rows); none: throws IncomingPaymentCreditError saying why. */
   const creditOutcome = async (db: Knex | Knex.Transaction, id: string, rows: unknown[]): Promise<IncomingPayment> => {
@@ -311,9 +337,11 @@ export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
     /**
      * The credit as data-modifying CTEs for a statement that commits it together with the money (the connector's
      * LocalSettlement): `settled` returns the updated row, and nothing is written unless the SQL `condition` holds.
+     * With `claimFor`, the completed event it may write is claimed for this process's delivery (completedEventOf).
      */
     creditWrite,
     creditOutcome,
+    completedEventOf,
 
     /** What may still be received: incomingAmount − receivedAmount, or undefined when there is no limit. */
     remaining(payment: IncomingPayment): bigint | undefined {

@@ -10,6 +10,7 @@ import type { WalletAddress } from '../wallet-addresses/wallet-address-service';
 import type { Quote, QuoteService } from '../quotes/quote-service';
 import { InsufficientFundsError, type PaymentLedger } from './payment-ledger';
 import type { PaymentSlot } from './payment-worker';
+import type { WebhookHandoff } from '../webhooks/webhook-delivery';
 
 export type OutgoingPaymentState = 'FUNDING' | 'SENDING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
 export type FundingMode = 'ledger' | 'webhook';
@@ -58,6 +59,8 @@ export interface OutgoingPaymentServiceDeps {
   onReadyToSend?: () => void;
   /** This process's worker's free slots: a payment created into one is written leased to it and started at once. */
   reserveWorkerSlot?: () => PaymentSlot | undefined;
+  /** This process's webhook delivery, which the outgoing_payment.created event is handed to (written claimed for it). */
+  webhooks?: WebhookHandoff;
 }
 
 /** A payment's addition to its grant's running totals, and the limits they must stay within. */
@@ -180,13 +183,16 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
   ) {
     return (condition: string, ledgerAccountId: string) => {
       const { row } = payment;
+      // Written claimed by this process's delivery, which posts it once the statement has committed (no NOTIFY and
+      // claim in between); without one here, announced to whichever process delivers.
       const event = webhookEventCte({
         name: 'created_event',
-        from: 'settled',
+        from: 'inserted',
         type: 'outgoing_payment.created',
         data: payment.event,
         timestamps: { createdAt: 'created_at', updatedAt: 'updated_at' },
-        notify: true,
+        claimFor: deps.webhooks && { seconds: deps.webhooks.claimSeconds },
+        notify: !deps.webhooks,
       });
       const spendCte = spend
         ? {
@@ -229,7 +235,7 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
         sql: `quote_use AS MATERIALIZED (
              SELECT EXISTS (SELECT 1 FROM outgoing_payments WHERE quote_id = ?) AS used),
            ${spendCte.sql}
-           settled AS (
+           inserted AS (
              INSERT INTO outgoing_payments
                (id, wallet_address_id, client, grant_id, quote_id, state, ledger_account_id, metadata, next_attempt_at,
                 lease_owner, lease_expires_at, attempts)
@@ -237,8 +243,12 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
                     ?::text, now() + ?::bigint * interval '1 millisecond', ?
               WHERE ${condition} AND NOT (SELECT used FROM quote_use)
                     ${spend ? 'AND EXISTS (SELECT 1 FROM spend)' : ''}
-             RETURNING *${spend ? ', (SELECT debit_spent FROM spend) AS grant_debit_spent, (SELECT receive_spent FROM spend) AS grant_receive_spent' : ''}),
-           ${event.sql}`,
+             RETURNING *),
+           ${event.sql},
+           settled AS (
+             SELECT inserted.*, (SELECT id FROM created_event) AS event_id, (SELECT data FROM created_event) AS event_data
+                    ${spend ? ', (SELECT debit_spent FROM spend) AS grant_debit_spent, (SELECT receive_spent FROM spend) AS grant_receive_spent' : ''}
+               FROM inserted)`,
         bindings: [
           row.quote_id,
           ...spendCte.bindings,
@@ -354,12 +364,25 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
         throw error;
       }
       const created = written.rows[0] as unknown as
-        (PaymentRow & { grant_debit_spent?: string; grant_receive_spent?: string }) | undefined;
+        | (PaymentRow & {
+            event_id: string;
+            event_data: Record<string, unknown>;
+            grant_debit_spent?: string;
+            grant_receive_spent?: string;
+          })
+        | undefined;
       if (!created) {
         slot?.release();
         throw await refusalOf(quote.id, spend);
       }
-      const { grant_debit_spent: debitSpent, grant_receive_spent: receiveSpent, ...paymentRow } = created;
+      const {
+        event_id: eventId,
+        event_data: createdEvent,
+        grant_debit_spent: debitSpent,
+        grant_receive_spent: receiveSpent,
+        ...paymentRow
+      } = created;
+      deps.webhooks?.deliverClaimed({ id: eventId, type: 'outgoing_payment.created', data: createdEvent, attempts: 0 });
       const result = {
         payment: paymentWithQuote(paymentRow, quote),
         grantSpent: (spend

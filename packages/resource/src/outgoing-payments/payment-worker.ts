@@ -179,8 +179,11 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
       quote.paymentType === 'FIXED_DELIVERY'
         ? deps.receivers.resolve(quote.receiver).catch(() => undefined)
         : Promise.resolve(undefined);
-    const balance = await deps.ledger.balance(payment.ledgerAccountId);
     const debit = quote.debitAmount.value;
+    // A first attempt (every claim counts one) follows no other: its account holds the debit amount it was funded
+    // with. A later one resumes from whatever an earlier attempt left, read from the account. (Either way the ledger
+    // refuses any packet the account cannot pay for.)
+    const balance = payment.attempts <= 1 ? debit : await deps.ledger.balance(payment.ledgerAccountId);
     // The fee stays in the payment account; anything above it is still ours to send.
     const toSend = balance - quote.fee;
     const alreadySent = debit - balance;

@@ -19,6 +19,7 @@ import {
   type IncomingPaymentService,
 } from '../incoming-payments/incoming-payment-service';
 import type { WalletAddressService } from '../wallet-addresses/wallet-address-service';
+import type { WebhookHandoff } from '../webhooks/webhook-delivery';
 import { decodeConnectionTag, type WalletAddressReceivers } from './wallet-address-receivers';
 
 /** The connector's offer to post a packet's money in one statement with our own write (its LocalSettlement). */
@@ -32,6 +33,8 @@ export interface LocalStreamReceiverDeps {
   walletAddresses: WalletAddressService;
   incomingPayments: IncomingPaymentService;
   receivers: WalletAddressReceivers;
+  /** This process's webhook delivery: an incoming_payment.completed event is written claimed and handed to it. */
+  webhooks?: WebhookHandoff;
 }
 
 function unreachable(ilpAddress: string): IlpReply {
@@ -62,8 +65,14 @@ export function createLocalStreamReceiver(deps: LocalStreamReceiverDeps) {
       }
       const rows = await settleOrDecline(
         settlement,
-        deps.incomingPayments.creditWrite(target.incomingPaymentId, money.amount),
+        deps.incomingPayments.creditWrite(
+          target.incomingPaymentId,
+          money.amount,
+          deps.webhooks && { seconds: deps.webhooks.claimSeconds },
+        ),
       );
+      const completed = deps.incomingPayments.completedEventOf(rows);
+      if (completed) deps.webhooks?.deliverClaimed(completed);
       try {
         const payment = await deps.incomingPayments.creditOutcome(deps.knex, target.incomingPaymentId, rows);
         return { totalReceived: payment.receivedAmount.value };

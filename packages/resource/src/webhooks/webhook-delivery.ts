@@ -37,6 +37,13 @@ export interface WebhookHandoff {
 /** Events claimed (and posted concurrently) at a time. */
 const CLAIM_LIMIT = 20;
 
+/**
+ * How long a delivered event may wait to be marked delivered, so that the events delivered meanwhile are marked in
+ * one statement. Should the process die before, the events' claims run out and they are delivered again: delivery
+ * is at least once (as Rafiki's), and operators tell repeats apart by the event id.
+ */
+const MARK_DELAY_MS = 100;
+
 interface EventRow {
   id: string;
   type: string;
@@ -53,6 +60,7 @@ export function createWebhookDelivery(deps: WebhookDeliveryDeps) {
   let running: Promise<void> | undefined;
   let again = false;
   const handedOver = new Set<Promise<void>>();
+  let stopping: Promise<void> | undefined;
   const claimSeconds = (timeoutMs * 2) / 1000;
 
   // Keep-alive connections to the operator: one event after another should not each pay for a new connection.
@@ -95,21 +103,48 @@ export function createWebhookDelivery(deps: WebhookDeliveryDeps) {
     }
   }
 
-  /** Delivers a claimed batch: the delivered ones are marked in one statement, failures each get their backoff. */
+  const toMark = new Set<string>();
+  let markTimer: NodeJS.Timeout | undefined;
+  let marking: Promise<void> | undefined;
+
+  /** Marks the delivered events within MARK_DELAY_MS, together with the others delivered by then. */
+  function markDelivered(ids: readonly string[]): void {
+    for (const id of ids) toMark.add(id);
+    if (!markTimer && !marking && toMark.size > 0) markTimer = setTimeout(() => void flushMarks(), MARK_DELAY_MS);
+  }
+
+  async function flushMarks(): Promise<void> {
+    markTimer = undefined;
+    if (toMark.size === 0) return;
+    const ids = [...toMark];
+    toMark.clear();
+    marking = knex
+      .raw(
+        `UPDATE webhook_events
+            SET attempts = attempts + 1, status_code = 200, delivered_at = now(), next_attempt_at = NULL,
+                last_error = NULL
+          WHERE id = ANY(?::uuid[])`,
+        [ids],
+      )
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          // Marked with the next ones (or, should that never happen, delivered again once their claims run out).
+          logger.warn({ err: error }, 'marking webhook events delivered failed');
+          for (const id of ids) toMark.add(id);
+        },
+      )
+      .finally(() => {
+        marking = undefined;
+        if (!stopped) markDelivered([]);
+      });
+    await marking;
+  }
+
+  /** Delivers a claimed batch: the delivered ones are marked soon after, failures each get their backoff. */
   async function deliver(events: EventRow[]): Promise<void> {
     const outcomes = await Promise.all(events.map(async (event) => ({ event, ...(await post(event)) })));
-    const delivered = outcomes.filter((outcome) => !outcome.error).map((outcome) => outcome.event.id);
-    if (delivered.length > 0) {
-      await knex('webhook_events')
-        .whereIn('id', delivered)
-        .update({
-          attempts: knex.raw('attempts + 1'),
-          status_code: 200,
-          delivered_at: knex.fn.now(),
-          next_attempt_at: null,
-          last_error: null,
-        });
-    }
+    markDelivered(outcomes.filter((outcome) => !outcome.error).map((outcome) => outcome.event.id));
     for (const { event, status, error } of outcomes) {
       if (!error) continue;
       const attempts = event.attempts + 1;
@@ -170,12 +205,19 @@ export function createWebhookDelivery(deps: WebhookDeliveryDeps) {
       };
       tick();
     },
-    async stop(): Promise<void> {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-      await Promise.all(handedOver);
-      await agent.close();
+    /** Stops polling, waits for posts under way, marks what they delivered. Once; later calls wait for the first. */
+    stop(): Promise<void> {
+      stopping ??= (async () => {
+        stopped = true;
+        if (timer) clearTimeout(timer);
+        await running;
+        await Promise.all(handedOver);
+        if (markTimer) clearTimeout(markTimer);
+        await marking;
+        await flushMarks();
+        await agent.close();
+      })();
+      return stopping;
     },
   };
 }

@@ -1,0 +1,164 @@
+// The operator's view of a payment: with WEBHOOK_URL set, a live endpoint receives each event of a payment once,
+// signed the way Rafiki signs (so a Rafiki webhook handler accepts it), including the events written already claimed
+// by this process (outgoing_payment.created and .completed) and handed to its delivery when their statement commits.
+import { createHmac, randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isPendingGrant } from '@interledger/open-payments';
+import type { SluiceInstance } from '@sluice/server';
+import { canonicalJson } from '@sluice/resource';
+import {
+  approveInteraction,
+  continueGrant,
+  createAccount,
+  eventually,
+  grantToken,
+  startTestSluice,
+  type TestAccount,
+} from '../../../test-support';
+
+const SECRET = 'operator-webhook-secret';
+
+interface ReceivedEvent {
+  id: string;
+  type: string;
+  data: Record<string, unknown>;
+  signed: boolean;
+}
+
+function startOperator() {
+  const received: ReceivedEvent[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Omit<ReceivedEvent, 'signed'>;
+      const match = /^t=(\d+), v1=([0-9a-f]{64})$/.exec(String(request.headers['rafiki-signature']));
+      const expected =
+        match &&
+        createHmac('sha256', SECRET)
+          .update(`${match[1]}.${canonicalJson(body)}`)
+          .digest('hex');
+      received.push({ ...body, signed: Boolean(match && expected === match[2]) });
+      response.statusCode = 200;
+      response.end();
+    });
+  });
+  return new Promise<{ url: string; received: ReceivedEvent[]; close(): Promise<void> }>((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`,
+        received,
+        close: () => new Promise((done) => server.close(() => done())),
+      }),
+    ),
+  );
+}
+
+describe('webhooks to a live operator endpoint', () => {
+  let operator: Awaited<ReturnType<typeof startOperator>>;
+  let sluice: SluiceInstance;
+  let alice: TestAccount;
+  let bob: TestAccount;
+
+  beforeAll(async () => {
+    operator = await startOperator();
+    sluice = await startTestSluice({
+      WAIT_SECONDS: '1',
+      IDENTITY_SERVER_URL: 'http://127.0.0.1:9/idp',
+      WEBHOOK_URL: operator.url,
+      WEBHOOK_SECRET: SECRET,
+    });
+    alice = await createAccount(sluice, { path: '/alice', assetCode: 'USD', assetScale: 2, balance: 100_000n });
+    bob = await createAccount(sluice, { path: '/bob', assetCode: 'USD', assetScale: 2 });
+  });
+  afterAll(async () => {
+    await sluice.stop();
+    await operator.close();
+  });
+
+  it('delivers each event of a payment once, signed, and marks them delivered', async () => {
+    const rs = sluice.publicUrls.openPayments;
+    const as = sluice.publicUrls.authServer;
+    const incomingToken = await grantToken(alice.client, as, {
+      access: [{ type: 'incoming-payment', actions: ['create', 'read'], identifier: bob.walletAddress.url }],
+    });
+    const incoming = await alice.client.incomingPayment.create(
+      { url: rs, accessToken: incomingToken },
+      { walletAddress: bob.walletAddress.url, incomingAmount: { value: '250', assetCode: 'USD', assetScale: 2 } },
+    );
+    const quoteToken = await grantToken(alice.client, as, { access: [{ type: 'quote', actions: ['create'] }] });
+    const quote = await alice.client.quote.create(
+      { url: rs, accessToken: quoteToken },
+      { walletAddress: alice.walletAddress.url, receiver: incoming.id, method: 'ilp' },
+    );
+    const pending = await alice.client.grant.request(
+      { url: as },
+      {
+        access_token: {
+          access: [{ type: 'outgoing-payment', actions: ['create'], identifier: alice.walletAddress.url }],
+        },
+        interact: {
+          start: ['redirect'],
+          finish: { method: 'redirect', uri: 'https://client.example/done', nonce: randomUUID() },
+        },
+      },
+    );
+    if (!isPendingGrant(pending)) throw new Error('expected an interactive grant');
+    const { interactRef } = await approveInteraction(sluice, pending);
+    const outgoingToken = await continueGrant(alice.client, pending, interactRef as string);
+    const outgoing = await alice.client.outgoingPayment.create(
+      { url: rs, accessToken: outgoingToken },
+      { walletAddress: alice.walletAddress.url, quoteId: quote.id },
+    );
+    const incomingId = incoming.id.split('/').pop() as string;
+    const outgoingId = outgoing.id.split('/').pop() as string;
+    const ours = () => operator.received.filter((event) => [incomingId, outgoingId].includes(event.data.id as string));
+
+    await eventually(async () =>
+      ours().some((event) => event.type === 'outgoing_payment.completed') ? true : undefined,
+    );
+    // The incoming payment's created event goes out at the next poll (it is not announced); wait for all four.
+    await eventually(async () => (ours().length >= 4 ? true : undefined));
+    // Nothing more arrives later: each was delivered once.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(
+      ours()
+        .map((event) => event.type)
+        .sort(),
+    ).toEqual([
+      'incoming_payment.completed',
+      'incoming_payment.created',
+      'outgoing_payment.completed',
+      'outgoing_payment.created',
+    ]);
+    expect(ours().every((event) => event.signed)).toBe(true);
+    const byType = new Map(ours().map((event) => [event.type, event]));
+    expect(byType.get('outgoing_payment.created')?.data).toMatchObject({
+      id: outgoingId,
+      state: 'SENDING',
+      debitAmount: quote.debitAmount,
+      sentAmount: { value: '0', assetCode: 'USD', assetScale: 2 },
+    });
+    const row = await sluice.database.knex('outgoing_payments').where('id', outgoingId).first();
+    expect(byType.get('outgoing_payment.completed')?.data).toMatchObject({
+      id: outgoingId,
+      state: 'COMPLETED',
+      sentAmount: { value: String(row.sent_amount), assetCode: 'USD', assetScale: 2 },
+      updatedAt: row.updated_at.toISOString(),
+    });
+    expect(byType.get('incoming_payment.completed')?.data).toMatchObject({
+      id: incomingId,
+      completed: true,
+      receivedAmount: { value: '250', assetCode: 'USD', assetScale: 2 },
+    });
+    // The log records each as delivered on its first attempt.
+    const log = await sluice.database.knex('webhook_events').whereIn(
+      'id',
+      ours().map((event) => event.id),
+    );
+    expect(
+      log.map((event) => ({ attempts: event.attempts, status: event.status_code, delivered: !!event.delivered_at })),
+    ).toEqual(Array(4).fill({ attempts: 1, status: 200, delivered: true }));
+  }, 60_000);
+});

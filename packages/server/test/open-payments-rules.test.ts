@@ -252,6 +252,33 @@ describe('Open Payments rules', () => {
     expect(done).toMatchObject({ attempts: 1, sent_amount: '200' });
   }, 60_000);
 
+  it('quotes a receiver of this server in the same asset without a rate probe, and across assets with one', async () => {
+    const connector = sluice.services.connector!;
+    const sent = jest.spyOn(connector, 'sendPrepare');
+    try {
+      const quote = await quoteFor('1000');
+      // One for one, less the slippage margin; no packet crossed the connector to find that out.
+      expect(quote.receiveAmount).toEqual({ value: '990', assetCode: 'USD', assetScale: 2 });
+      expect(sent.mock.calls.filter(([, , options]) => options?.unfulfillable)).toEqual([]);
+      const euros = await createAccount(sluice, { path: `/eur-${randomUUID()}`, assetCode: 'EUR', assetScale: 2 });
+      const token = await grantToken(alice.client, as(), { access: [{ type: 'quote', actions: ['create'] }] });
+      await expect(
+        alice.client.quote.create(
+          { url: rs(), accessToken: token },
+          {
+            walletAddress: url(alice),
+            receiver: url(euros),
+            method: 'ilp',
+            debitAmount: { value: '1000', assetCode: 'USD', assetScale: 2 },
+          },
+        ),
+      ).resolves.toBeDefined();
+      expect(sent.mock.calls.filter(([, , options]) => options?.unfulfillable).length).toBeGreaterThan(0);
+    } finally {
+      sent.mockRestore();
+    }
+  }, 60_000);
+
   it('refuses to pay an expired quote', async () => {
     const quote = await quoteFor('500');
     const token = await outgoingToken();

@@ -195,7 +195,14 @@ export function createQuoteService(deps: QuoteServiceDeps) {
         });
       }
 
-      const rate = await probe(walletAddress, receiver.ilpAddress, receiver.sharedSecret);
+      // Money to our own receiver in the sending asset crosses no exchange (our connector converts only between
+      // assets): one for one, nothing to probe.
+      const sameAsset =
+        receiver.assetCode === walletAddress.assetCode && receiver.assetScale === walletAddress.assetScale;
+      const rate: Ratio =
+        receiver.local && sameAsset
+          ? { numerator: 1n, denominator: 1n }
+          : await probe(walletAddress, receiver.ilpAddress, receiver.sharedSecret);
       const fee = await currentFee;
       const minRate: Ratio = {
         numerator: rate.numerator * (slippage.denominator - slippage.numerator),

@@ -18,6 +18,8 @@ export interface Receiver {
   expiresAt?: Date;
   /** True while the receiver still accepts money. */
   receiving: boolean;
+  /** An incoming payment of this server (money to it never leaves our connector). */
+  local?: boolean;
 }
 
 export const invalidReceiver = (description: string) => new OpenPaymentsError(400, 'invalid_receiver', description);
@@ -60,6 +62,7 @@ export function createReceiverResolver(deps: ReceiverResolverDeps) {
       receivedAmount: payment.receivedAmount.value,
       expiresAt: payment.expiresAt,
       receiving: payment.state === 'pending' || payment.state === 'processing',
+      local: true,
     };
   }
 

@@ -20,9 +20,12 @@ export interface WebhookDeliveryDeps {
 }
 
 export function signWebhook(body: unknown, secret: string, timestampSeconds = Math.floor(Date.now() / 1000)): string {
-  const digest = createHmac('sha256', secret)
-    .update(`${timestampSeconds}.${canonicalJson(body)}`)
-    .digest('hex');
+  return signCanonicalWebhook(canonicalJson(body), secret, timestampSeconds);
+}
+
+/** signWebhook for a body already in canonical JSON (which is what delivery sends: one serialization for both). */
+function signCanonicalWebhook(canonical: string, secret: string, timestampSeconds = Math.floor(Date.now() / 1000)) {
+  const digest = createHmac('sha256', secret).update(`${timestampSeconds}.${canonical}`).digest('hex');
   return `t=${timestampSeconds}, v1=${digest}`;
 }
 
@@ -84,13 +87,14 @@ export function createWebhookDelivery(deps: WebhookDeliveryDeps) {
 
   /** Posts one event; resolves with an error text when it was not accepted (anything but 200). */
   async function post(event: EventRow): Promise<{ status?: number; error?: string }> {
-    const body = { id: event.id, type: event.type, data: event.data };
+    // Sent in its canonical form (RFC 8785 JSON): the text signed is the text sent.
+    const body = canonicalJson({ id: event.id, type: event.type, data: event.data });
     try {
       const response = await request(deps.webhookUrl, {
         method: 'POST',
         dispatcher: agent,
-        headers: { 'content-type': 'application/json', 'rafiki-signature': signWebhook(body, deps.secret) },
-        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json', 'rafiki-signature': signCanonicalWebhook(body, deps.secret) },
+        body,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });

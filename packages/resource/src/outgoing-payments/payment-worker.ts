@@ -177,7 +177,7 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
     // rejects: an unreadable receiver is undefined.)
     const receiverRead =
       quote.paymentType === 'FIXED_DELIVERY'
-        ? deps.receivers.resolve(quote.receiver).catch(() => undefined)
+        ? deps.receivers.progress(quote.receiver).catch(() => undefined)
         : Promise.resolve(undefined);
     const debit = quote.debitAmount.value;
     // A first attempt (every claim counts one) follows no other: its account holds the debit amount it was funded
@@ -262,7 +262,7 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
 
   /** Whether an incoming payment with a fixed amount has received all of it. */
   async function receiverIsPaid(url: string): Promise<boolean> {
-    const receiver = await deps.receivers.resolve(url).catch(() => undefined);
+    const receiver = await deps.receivers.progress(url).catch(() => undefined);
     return (
       receiver?.incomingAmount !== undefined &&
       !receiver.receiving &&

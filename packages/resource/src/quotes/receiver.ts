@@ -1,6 +1,6 @@
 import { OpenPaymentsError } from '../open-payments-error';
 import { UUID_PATTERN } from '../pagination';
-import type { IncomingPaymentService } from '../incoming-payments/incoming-payment-service';
+import type { IncomingPayment, IncomingPaymentService } from '../incoming-payments/incoming-payment-service';
 import type { WalletAddressService } from '../wallet-addresses/wallet-address-service';
 import type { WalletAddressReceivers } from '../stream/wallet-address-receivers';
 import { incomingPaymentUrl } from '../incoming-payments/incoming-payment-routes';
@@ -21,6 +21,8 @@ export interface Receiver {
   /** An incoming payment of this server (money to it never leaves our connector). */
   local?: boolean;
 }
+
+const isReceiving = (payment: IncomingPayment) => payment.state === 'pending' || payment.state === 'processing';
 
 export const invalidReceiver = (description: string) => new OpenPaymentsError(400, 'invalid_receiver', description);
 
@@ -48,6 +50,11 @@ export function createReceiverResolver(deps: ReceiverResolverDeps) {
   async function localIncomingPayment(id: string): Promise<Receiver> {
     const payment = UUID_PATTERN.test(id) ? await deps.incomingPayments.get(id) : undefined;
     if (!payment) throw invalidReceiver('the receiver incoming payment does not exist');
+    return localReceiver(payment);
+  }
+
+  async function localReceiver(payment: IncomingPayment): Promise<Receiver> {
+    const { id } = payment;
     const walletAddress = await deps.walletAddresses.get(payment.walletAddressId);
     if (!walletAddress || walletAddress.status !== 'active')
       throw invalidReceiver('the receiver wallet address is inactive');
@@ -61,7 +68,7 @@ export function createReceiverResolver(deps: ReceiverResolverDeps) {
       incomingAmount: payment.incomingAmount?.value,
       receivedAmount: payment.receivedAmount.value,
       expiresAt: payment.expiresAt,
-      receiving: payment.state === 'pending' || payment.state === 'processing',
+      receiving: isReceiving(payment),
       local: true,
     };
   }
@@ -74,6 +81,22 @@ export function createReceiverResolver(deps: ReceiverResolverDeps) {
       if (url.startsWith(base + '/')) throw invalidReceiver('no incoming payment at that URL');
       if (!deps.remote) throw invalidReceiver('paying receivers on other Open Payments servers is not enabled');
       return deps.remote.getIncomingPayment(url);
+    },
+
+    /**
+     * What an incoming payment has received of what it expects, without what paying it needs (its STREAM credentials):
+     * for a worker checking how much is still to deliver. Local payments cost one read.
+     */
+    async progress(url: string): Promise<Pick<Receiver, 'incomingAmount' | 'receivedAmount' | 'receiving'>> {
+      const local = localPaymentPattern.exec(url);
+      if (!local) return this.resolve(url);
+      const payment = UUID_PATTERN.test(local[1]) ? await deps.incomingPayments.get(local[1]) : undefined;
+      if (!payment) throw invalidReceiver('the receiver incoming payment does not exist');
+      return {
+        incomingAmount: payment.incomingAmount?.value,
+        receivedAmount: payment.receivedAmount.value,
+        receiving: isReceiving(payment),
+      };
     },
 
     /** For a quote: an incoming payment URL as is, or a new incoming payment at a wallet address. */
@@ -95,7 +118,7 @@ export function createReceiverResolver(deps: ReceiverResolverDeps) {
                   assetScale: walletAddress.assetScale,
                 },
         });
-        return localIncomingPayment(payment.id);
+        return localReceiver(payment);
       }
       if (receiver.startsWith(base + '/')) throw invalidReceiver('no wallet address or incoming payment at that URL');
       if (!deps.remote) throw invalidReceiver('paying receivers on other Open Payments servers is not enabled');

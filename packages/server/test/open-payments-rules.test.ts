@@ -167,6 +167,8 @@ describe('Open Payments rules', () => {
     const reads: string[] = [];
     const record = (query: { sql: string }) => reads.push(query.sql);
     sluice.database.knex.on('query', record);
+    const prepares = jest.spyOn(sluice.services.connector!, 'sendPrepare');
+    let calls: Parameters<NonNullable<SluiceInstance['services']['connector']>['sendPrepare']>[] = [];
     try {
       const payment = await pay(token, quote);
       const sent = await eventually(async () => {
@@ -176,7 +178,14 @@ describe('Open Payments rules', () => {
       expect(sent).toBe('300');
     } finally {
       sluice.database.knex.off('query', record);
+      calls = [...prepares.mock.calls];
+      prepares.mockRestore();
     }
+    // To a receiver of ours in the same asset the sender knew the rate: its packets all carried money, none probed.
+    const walletAccount = await sluice.services.walletAddressAccountId!(alice.walletAddress);
+    const packets = calls.filter(([accountId]) => accountId !== walletAccount);
+    expect(packets.length).toBeGreaterThan(0);
+    expect(packets.filter(([, , options]) => options?.unfulfillable)).toEqual([]);
     // Nothing read the quote: the process that made it knows it, and the creating statement itself sees an earlier
     // use; the worker knew it too, and the connector knew the new payment account.
     expect(reads.filter((sql) => /from "quotes"/i.test(sql))).toEqual([]);

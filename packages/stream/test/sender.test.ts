@@ -158,6 +158,37 @@ describe('sendPayment → our receiver', () => {
     expect(seen.filter((packet) => !packet.marked).every((packet) => packet.fulfillable)).toBe(true);
   });
 
+  it('sends no rate probe when told the path rate, and still refuses to deliver below the minimum', async () => {
+    const { credentials, total, deliver } = setup();
+    const marked: boolean[] = [];
+    const sendPrepare: SendPaymentOptions['sendPrepare'] = async (prepare, options) => {
+      marked.push(options?.unfulfillable === true);
+      return deliver(prepare);
+    };
+    const known = { numerator: 1n, denominator: 1n };
+    const result = await sendPayment(
+      base({ minDeliveryAmount: 4_950n, minExchangeRate: 0.99, knownExchangeRate: known, sendPrepare }, credentials),
+    );
+    expect(result).toMatchObject({ delivered: 4_950n, exchangeRate: known });
+    expect(total()).toBe(4_950n);
+    expect(marked.length).toBeGreaterThan(0);
+    expect(marked.some((probe) => probe)).toBe(false);
+    // A path that is in fact worse than the rate it was told: packets still carry their minimum and are refused.
+    const halving = setup();
+    const lossy = connectorHop(halving.deliver, { rate: [1n, 2n] });
+    await expectPaymentError(
+      sendPayment(base({ sourceAmount: 1_000n, knownExchangeRate: known, sendPrepare: lossy }, halving.credentials)),
+      'INSUFFICIENT_EXCHANGE_RATE',
+    );
+    expect(halving.total()).toBe(0n);
+    await expectPaymentError(
+      sendPayment(
+        base({ sourceAmount: 1n, knownExchangeRate: { numerator: 0n, denominator: 1n }, sendPrepare }, credentials),
+      ),
+      'INVALID_OPTIONS',
+    );
+  });
+
   it('pays a small fixed delivery exactly up to the receiver limit across a flooring exchange', async () => {
     // 1.23 EUR bought with USD at 1/1.08, 1 % slippage below the rate the quote probed: the receiver's limit (the
     // incoming payment's 123) and the connector's rounding down must not strand the last cent, and a packet too

@@ -218,6 +218,14 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
         sourceAmount: toSend,
         minDeliveryAmount: toDeliver,
         minExchangeRate: quote.minExchangeRate,
+        // To our own receiver in the sending asset the path is one for one (our connector converts only between
+        // assets), as the quote took it: no rate probes.
+        knownExchangeRate:
+          deps.receivers.isLocal(quote.receiver) &&
+          quote.receiveAmount.assetCode === quote.debitAmount.assetCode &&
+          quote.receiveAmount.assetScale === quote.debitAmount.assetScale
+            ? { numerator: 1n, denominator: 1n }
+            : undefined,
         // Rate probes are marked unfulfillable, so they cross the connector without holding the payment's balance.
         sendPrepare: (prepare, options) => deps.ledger.sendPrepare(payment.ledgerAccountId as string, prepare, options),
         signal,

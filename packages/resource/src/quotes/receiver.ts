@@ -99,6 +99,9 @@ export function createReceiverResolver(deps: ReceiverResolverDeps) {
       };
     },
 
+    /** Whether `url` is an incoming payment of this server (money to it never leaves our connector). */
+    isLocal: (url: string) => localPaymentPattern.test(url),
+
     /** For a quote: an incoming payment URL as is, or a new incoming payment at a wallet address. */
     async resolveOrCreate(receiver: string, incomingAmount?: bigint): Promise<Receiver> {
       if (localPaymentPattern.test(receiver) || /\/incoming-payments\/[^/]+$/.test(receiver)) {

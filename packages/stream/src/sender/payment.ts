@@ -42,6 +42,11 @@ export interface PaymentOptions {
    * with 1 % slippage). Decimal numbers/strings are taken exactly (0.99 = 99/100). 0 accepts any rate (fixed send only).
    */
   minExchangeRate: number | string | Ratio;
+  /**
+   * The path's rate, when the caller knows it (a receiver behind its own connector in the sending asset: one for one):
+   * no rate probes are sent. Packets are still refused below their minimum, whatever this says.
+   */
+  knownExchangeRate?: Ratio;
   signal?: AbortSignal;
   onProgress?: (progress: PaymentProgress) => void;
   /** Temporary failures in a row before giving up (default 50). */
@@ -330,15 +335,17 @@ export async function runPayment(options: PaymentOptions, link: PaymentLink): Pr
 
   try {
     if (done()) return progress();
-    const rate = await probeExchangeRate({
-      client,
-      congestion,
-      state,
-      sourceAddress: link.sourceAddress,
-      maxAmount: sourceCap,
-      sleep,
-      checkAborted,
-    });
+    const rate =
+      options.knownExchangeRate ??
+      (await probeExchangeRate({
+        client,
+        congestion,
+        state,
+        sourceAddress: link.sourceAddress,
+        maxAmount: sourceCap,
+        sleep,
+        checkAborted,
+      }));
     exchangeRate = rate;
     observeDelivery(rate.denominator, rate.numerator);
     if (compare(rate, minRate) < 0) {
@@ -411,6 +418,10 @@ function validatePayment(options: PaymentOptions): Ratio {
   }
   if (minDeliveryAmount !== undefined && sourceAmount === undefined && rate.numerator === 0n) {
     throw invalid('a fixed delivery needs a positive minExchangeRate');
+  }
+  const known = options.knownExchangeRate;
+  if (known !== undefined && !(known.numerator > 0n && known.denominator > 0n)) {
+    throw invalid('knownExchangeRate must be a positive ratio');
   }
   return rate;
 }

@@ -11,3 +11,4 @@ export {
   grantToken,
 } from './open-payments';
 export type { TestAccount } from './open-payments';
+export { isRafikiSigned } from './webhook-signature';

@@ -1,11 +1,9 @@
-import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import { createTestDatabase, type TestDatabase } from '../../../test-support';
+import { createTestDatabase, isRafikiSigned, type TestDatabase } from '../../../test-support';
 import { recordWebhookEvent, WEBHOOK_EVENTS_CHANNEL, writeWithWebhookEvent } from '../src/webhooks/webhook-events';
 import { createWebhookDelivery } from '../src/webhooks/webhook-delivery';
-import { canonicalJson } from '../src/webhooks/canonical-json';
 
 const SECRET = 'webhook-secret';
 
@@ -19,13 +17,7 @@ function startOperator(failFirst: number) {
     request.on('end', () => {
       calls++;
       const body = JSON.parse(raw) as Record<string, unknown>;
-      const match = /^t=(\d+), v1=([0-9a-f]{64})$/.exec(String(request.headers['rafiki-signature']));
-      const expected =
-        match &&
-        createHmac('sha256', SECRET)
-          .update(`${match[1]}.${canonicalJson(body)}`)
-          .digest('hex');
-      received.push({ body, valid: Boolean(match && expected === match[2]) });
+      received.push({ body, valid: isRafikiSigned(body, request.headers['rafiki-signature'], SECRET) });
       response.statusCode = calls <= failFirst ? 500 : 200;
       response.end();
     });

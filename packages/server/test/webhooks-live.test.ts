@@ -1,18 +1,18 @@
 // The operator's view of a payment: with WEBHOOK_URL set, a live endpoint receives each event of a payment once,
 // signed the way Rafiki signs (so a Rafiki webhook handler accepts it), including the events written already claimed
 // by this process (outgoing_payment.created and .completed) and handed to its delivery when their statement commits.
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isPendingGrant } from '@interledger/open-payments';
 import type { SluiceInstance } from '@sluice/server';
-import { canonicalJson } from '@sluice/resource';
 import {
   approveInteraction,
   continueGrant,
   createAccount,
   eventually,
   grantToken,
+  isRafikiSigned,
   startTestSluice,
   type TestAccount,
 } from '../../../test-support';
@@ -33,13 +33,7 @@ function startOperator() {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Omit<ReceivedEvent, 'signed'>;
-      const match = /^t=(\d+), v1=([0-9a-f]{64})$/.exec(String(request.headers['rafiki-signature']));
-      const expected =
-        match &&
-        createHmac('sha256', SECRET)
-          .update(`${match[1]}.${canonicalJson(body)}`)
-          .digest('hex');
-      received.push({ ...body, signed: Boolean(match && expected === match[2]) });
+      received.push({ ...body, signed: isRafikiSigned(body, request.headers['rafiki-signature'], SECRET) });
       response.statusCode = 200;
       response.end();
     });

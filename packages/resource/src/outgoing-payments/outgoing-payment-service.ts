@@ -194,41 +194,34 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
         claimFor: deps.webhooks && { seconds: deps.webhooks.claimSeconds },
         notify: !deps.webhooks,
       });
+      // The amounts and limits (NULL: none) once, for both the first row of an interval and an existing one.
       const spendCte = spend
         ? {
-            sql: `spend AS (
+            sql: `spend_input AS (
+               SELECT ?::numeric AS debit, ?::numeric AS receive, ?::numeric AS debit_limit,
+                      ?::numeric AS receive_limit),
+             spend AS (
                INSERT INTO grant_spends (grant_id, interval_start, debit_spent, receive_spent)
-               SELECT ?, ?, ?::numeric, ?::numeric
+               SELECT ?, ?, i.debit, i.receive FROM spend_input AS i
                 WHERE ${condition} AND NOT (SELECT used FROM quote_use)
-                  AND (?::numeric IS NULL OR ?::numeric <= ?::numeric)
-                  AND (?::numeric IS NULL OR ?::numeric <= ?::numeric)
+                  AND (i.debit_limit IS NULL OR i.debit <= i.debit_limit)
+                  AND (i.receive_limit IS NULL OR i.receive <= i.receive_limit)
                ON CONFLICT (grant_id, interval_start) DO UPDATE
                  SET debit_spent = grant_spends.debit_spent + excluded.debit_spent,
                      receive_spent = grant_spends.receive_spent + excluded.receive_spent
-                 WHERE (?::numeric IS NULL OR grant_spends.debit_spent + excluded.debit_spent <= ?::numeric)
-                   AND (?::numeric IS NULL OR grant_spends.receive_spent + excluded.receive_spent <= ?::numeric)
+                 WHERE ((SELECT debit_limit FROM spend_input) IS NULL
+                        OR grant_spends.debit_spent + excluded.debit_spent <= (SELECT debit_limit FROM spend_input))
+                   AND ((SELECT receive_limit FROM spend_input) IS NULL
+                        OR grant_spends.receive_spent + excluded.receive_spent <= (SELECT receive_limit FROM spend_input))
                RETURNING debit_spent, receive_spent),`,
-            bindings: ((debit: string, receive: string, debitLimit: string | null, receiveLimit: string | null) => [
-              spend.grantId,
-              spend.intervalStart,
-              debit,
-              receive,
-              debitLimit,
-              debit,
-              debitLimit,
-              receiveLimit,
-              receive,
-              receiveLimit,
-              debitLimit,
-              debitLimit,
-              receiveLimit,
-              receiveLimit,
-            ])(
+            bindings: [
               spend.debit.toString(),
               spend.receive.toString(),
               spend.debitLimit?.toString() ?? null,
               spend.receiveLimit?.toString() ?? null,
-            ),
+              spend.grantId,
+              spend.intervalStart,
+            ],
           }
         : { sql: '', bindings: [] };
       return {
@@ -270,9 +263,13 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
     };
   }
 
+  /** Whether a payment has used the quote (as committed now). */
+  const isQuoteUsed = async (quoteId: string) =>
+    (await knex('outgoing_payments').where('quote_id', quoteId).first('id')) !== undefined;
+
   /** Why a payment's statement wrote nothing: its quote was used meanwhile, or its grant could not take it. */
   async function refusalOf(quoteId: string, spend: GrantSpend | undefined): Promise<OpenPaymentsError | Error> {
-    if (await knex('outgoing_payments').where('quote_id', quoteId).first('id')) return quoteUsed();
+    if (await isQuoteUsed(quoteId)) return quoteUsed();
     if (spend) {
       const row = await knex('grant_spends')
         .where({ grant_id: spend.grantId, interval_start: spend.intervalStart })
@@ -317,7 +314,7 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
         spend = input.grant && grantSpendOf(input.grant, quote, now);
       } catch (error) {
         // A quote pays once: a used one is refused as such (400) before anything else is said about it.
-        if (await knex('outgoing_payments').where('quote_id', quote.id).first('id')) throw quoteUsed();
+        if (await isQuoteUsed(quote.id)) throw quoteUsed();
         throw error;
       }
       const id = sortableId();

@@ -261,6 +261,40 @@ describe('Open Payments rules', () => {
     expect(done).toMatchObject({ attempts: 1, sent_amount: '200' });
   }, 60_000);
 
+  it('gives back at once the lease of a payment handed to the worker while it stops', async () => {
+    const worker = sluice.services.resource!.worker!;
+    const connector = sluice.services.connector!;
+    const remember = connector.rememberAccount.bind(connector);
+    let stopping: Promise<void> | undefined;
+    // Called once the payment's statement has committed, leased to this worker, and before the payment reaches it.
+    const spy = jest.spyOn(connector, 'rememberAccount').mockImplementationOnce((account) => {
+      stopping = worker.stop();
+      return remember(account);
+    });
+    let id: string;
+    try {
+      const payment = await pay(await outgoingToken(), await quoteFor('300'));
+      id = payment.id.split('/').pop() as string;
+      expect(stopping).toBeDefined();
+      await stopping;
+      // Not left leased for the lease's 30 s: the next claim takes it, its first attempt still to come.
+      expect(await sluice.database.knex('outgoing_payments').where({ id }).first()).toMatchObject({
+        state: 'SENDING',
+        lease_owner: null,
+        lease_expires_at: null,
+        attempts: 0,
+      });
+    } finally {
+      spy.mockRestore();
+      worker.start();
+    }
+    const done = await eventually(async () => {
+      const row = await sluice.database.knex('outgoing_payments').where({ id }).first();
+      return row.state === 'COMPLETED' ? row : undefined;
+    });
+    expect(done).toMatchObject({ attempts: 1, sent_amount: '300' });
+  }, 60_000);
+
   it('quotes a receiver of this server in the same asset without a rate probe, and across assets with one', async () => {
     const connector = sluice.services.connector!;
     const sent = jest.spyOn(connector, 'sendPrepare');

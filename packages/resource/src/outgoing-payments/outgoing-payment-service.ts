@@ -338,60 +338,70 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
       // One statement: the payment account and its money, the grant's totals, the payment row and its event. A use of
       // the quote committed earlier is seen by it; a concurrent one is caught by the unique index on
       // outgoing_payments.quote_id (it waits there for the first to commit) and the whole statement fails.
-      let written: { paymentAccountId: string; rows: Record<string, unknown>[] };
+      // A slot not handed to the worker by the end (refused, failed, or a throw after the write) is given back.
       const slot = state === 'SENDING' ? deps.reserveWorkerSlot?.() : undefined;
       try {
-        written = await deps.ledger.createPaymentAccountWith(
-          {
-            assetId: walletAddress.assetId,
-            outgoingPaymentId: id,
-            funding:
-              deps.funding === 'ledger'
-                ? { walletAddressId: walletAddress.id, amount: quote.debitAmount.value, transferId: id }
-                : undefined,
-          },
-          paymentWrites({ row, next: now, event: eventData, lease: slot }, spend),
-        );
-      } catch (error) {
-        slot?.release();
-        if (isUniqueViolation(error, 'outgoing_payments_quote_id_unique')) throw quoteUsed();
-        if (error instanceof InsufficientFundsError) {
-          throw new OpenPaymentsError(403, 'insufficient_funds', 'the wallet address balance cannot fund this payment');
+        let written: { paymentAccountId: string; rows: Record<string, unknown>[] };
+        try {
+          written = await deps.ledger.createPaymentAccountWith(
+            {
+              assetId: walletAddress.assetId,
+              outgoingPaymentId: id,
+              funding:
+                deps.funding === 'ledger'
+                  ? { walletAddressId: walletAddress.id, amount: quote.debitAmount.value, transferId: id }
+                  : undefined,
+            },
+            paymentWrites({ row, next: now, event: eventData, lease: slot }, spend),
+          );
+        } catch (error) {
+          if (isUniqueViolation(error, 'outgoing_payments_quote_id_unique')) throw quoteUsed();
+          if (error instanceof InsufficientFundsError) {
+            throw new OpenPaymentsError(
+              403,
+              'insufficient_funds',
+              'the wallet address balance cannot fund this payment',
+            );
+          }
+          throw error;
         }
-        throw error;
-      }
-      const created = written.rows[0] as unknown as
-        | (PaymentRow & {
-            event_id: string;
-            event_data: Record<string, unknown>;
-            grant_debit_spent?: string;
-            grant_receive_spent?: string;
-          })
-        | undefined;
-      if (!created) {
+        const created = written.rows[0] as unknown as
+          | (PaymentRow & {
+              event_id: string;
+              event_data: Record<string, unknown>;
+              grant_debit_spent?: string;
+              grant_receive_spent?: string;
+            })
+          | undefined;
+        if (!created) throw await refusalOf(quote.id, spend);
+        const {
+          event_id: eventId,
+          event_data: createdEvent,
+          grant_debit_spent: debitSpent,
+          grant_receive_spent: receiveSpent,
+          ...paymentRow
+        } = created;
+        deps.webhooks?.deliverClaimed({
+          id: eventId,
+          type: 'outgoing_payment.created',
+          data: createdEvent,
+          attempts: 0,
+        });
+        const result = {
+          payment: paymentWithQuote(paymentRow, quote),
+          grantSpent: (spend
+            ? {
+                debit: { ...quote.debitAmount, value: bigintFromColumn(debitSpent as string) },
+                receive: { ...quote.receiveAmount, value: bigintFromColumn(receiveSpent as string) },
+              }
+            : {}) as GrantSpent,
+        };
+        if (slot) slot.run(result.payment);
+        else if (result.payment.state === 'SENDING') deps.onReadyToSend?.();
+        return result;
+      } finally {
         slot?.release();
-        throw await refusalOf(quote.id, spend);
       }
-      const {
-        event_id: eventId,
-        event_data: createdEvent,
-        grant_debit_spent: debitSpent,
-        grant_receive_spent: receiveSpent,
-        ...paymentRow
-      } = created;
-      deps.webhooks?.deliverClaimed({ id: eventId, type: 'outgoing_payment.created', data: createdEvent, attempts: 0 });
-      const result = {
-        payment: paymentWithQuote(paymentRow, quote),
-        grantSpent: (spend
-          ? {
-              debit: { ...quote.debitAmount, value: bigintFromColumn(debitSpent as string) },
-              receive: { ...quote.receiveAmount, value: bigintFromColumn(receiveSpent as string) },
-            }
-          : {}) as GrantSpent,
-      };
-      if (slot) slot.run(result.payment);
-      else if (result.payment.state === 'SENDING') deps.onReadyToSend?.();
-      return result;
     },
 
     /**

@@ -85,6 +85,8 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
   let claimAgain = false;
   /** Payments may be due that no claim took (all slots were busy). */
   let backlog = false;
+  /** Leases being given back for payments handed over after stop() began; stop() waits for them. */
+  const handingBack = new Set<Promise<void>>();
 
   /**
    * Ends the payment while this worker still holds the lease, in one statement: what was sent is read from the payment
@@ -314,6 +316,23 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
       });
   }
 
+  /**
+   * A payment created leased to this worker that it will not run (it began stopping meanwhile): gives the lease up
+   * now, so that the next claim, here or on another instance, sends it without waiting for the lease to run out, and
+   * takes back the attempt it never made.
+   */
+  function handBack(id: string): void {
+    const released: Promise<void> = knex('outgoing_payments')
+      .where({ id, lease_owner: owner })
+      .update({ lease_owner: null, lease_expires_at: null, attempts: knex.raw('greatest(attempts - 1, 0)') })
+      .then(
+        () => undefined,
+        (error: unknown) => logger.warn({ err: error, id }, 'lease release failed; the lease will run out instead'),
+      )
+      .finally(() => handingBack.delete(released));
+    handingBack.add(released);
+  }
+
   function wake(): void {
     if (stopped) return;
     if (claiming) {
@@ -330,8 +349,9 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
     /**
      * A slot for a payment about to be created, when one is free: the creation writes the payment already leased to
      * `owner` for `leaseMs` (its first attempt) and hands it to `run` once committed, so it starts without a wake-up
-     * and a claim; `release` gives the slot back when the creation failed. Undefined when the worker is stopped or
-     * full (the payment is then created unleased and claimed as usual).
+     * and a claim (or, when the worker began stopping meanwhile, gives the lease back at once); `release` gives the
+     * slot back when the creation failed, and does nothing after `run`. Undefined when the worker is stopped or full
+     * (the payment is then created unleased and claimed as usual).
      */
     reserve(): PaymentSlot | undefined {
       if (stopped || running.size + reserved >= concurrency) return undefined;
@@ -347,8 +367,9 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
         owner,
         leaseMs,
         run(payment) {
-          // Stopped meanwhile: the lease runs out and whoever claims the payment next sends it.
-          if (close() && !stopped) run(payment);
+          if (!close()) return;
+          if (stopped) handBack(payment.id);
+          else run(payment);
         },
         release() {
           if (close() && !stopped && backlog) wake();
@@ -365,12 +386,17 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
       };
       tick();
     },
-    /** Stops claiming; payments in flight are aborted and resumed later by whoever claims them. */
+    /**
+     * Stops claiming; payments in flight are aborted and resumed later by whoever claims them, and payments created
+     * meanwhile into a reserved slot get their lease back. Resolves when none of them is left.
+     */
     async stop(): Promise<void> {
       stopped = true;
       if (timer) clearTimeout(timer);
       for (const controller of running.values()) controller.abort();
-      while (running.size > 0 || claiming) await new Promise((resolve) => setTimeout(resolve, 20));
+      // Payments being created into a reserved slot are waited for too: each ends released or handed back.
+      while (running.size > 0 || claiming || reserved > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      await Promise.all(handingBack);
     },
     /** Ids of payments executing here (tests and diagnostics). */
     runningIds: () => [...running.keys()],

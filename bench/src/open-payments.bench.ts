@@ -7,6 +7,8 @@
 // server's figures); one more figure has it on the official SDK, whose own cost per call is the app's.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -27,6 +29,8 @@ import { PAYMENT_STEPS, runPaymentClient, type PaymentClientJob } from './paymen
 export const name = 'Open Payments (official SDK, real HTTP)';
 
 const CREATIONS = Number(process.env.BENCH_OP_CREATIONS ?? 2000);
+// Creations sent before each creation figure and not counted, for the same reason as the payments' warm-up.
+const WARMUP_CREATIONS = Number(process.env.BENCH_OP_CREATION_WARMUP ?? 1000);
 const PAYMENTS = Number(process.env.BENCH_OP_PAYMENTS ?? 150);
 // Payments made before each payment figure and not counted: a server runs warm, and the JIT of this one keeps
 // compiling the payment path for its first few hundred payments (its helper threads' CPU per payment fell 7.6 → 2.8 ms
@@ -80,6 +84,60 @@ async function outgoingToken(sluice: SluiceInstance, client: AuthenticatedClient
   );
   if (!isFinalizedGrantWithAccessToken(continued)) throw new Error('no token');
   return continued.access_token.value;
+}
+
+/**
+ * The creation figure's ceiling on this machine: the same signed load (same client, bodies, concurrency) against a
+ * bare node:http server that reads each request and answers 201 with a body like a creation's, doing no work — no
+ * signature check, no token, no database, no webhook. No server can beat it here; it shows how much of a creation's
+ * time is Sluice's own work and how much is this machine's HTTP over loopback and the client's signing.
+ */
+async function bareServerCeiling(
+  signingKey: ReturnType<typeof generateEd25519Key>['signingKey'],
+  sluicePerSecond: number,
+): Promise<BenchFigure> {
+  const answer = JSON.stringify({
+    id: `http://127.0.0.1/incoming-payments/${randomUUID()}`,
+    walletAddress: 'http://127.0.0.1/bob',
+    completed: false,
+    incomingAmount: { value: '100', assetCode: 'USD', assetScale: 2 },
+    receivedAmount: { value: '0', assetCode: 'USD', assetScale: 2 },
+    expiresAt: new Date().toISOString(),
+    createdAt: new Date().toISOString(),
+    methods: [{ type: 'ilp', ilpAddress: `test.sluice.${'x'.repeat(60)}`, sharedSecret: 'x'.repeat(43) }],
+  });
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      response.writeHead(201, { 'content-type': 'application/json' });
+      response.end(answer);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const load = await runSignedLoad({
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/incoming-payments`,
+      accessToken: 'x'.repeat(40),
+      privateKeyPem: exportPrivateKeyPem(signingKey.privateKey),
+      keyId: signingKey.keyId,
+      bodies: [
+        { walletAddress: 'http://127.0.0.1/bob', incomingAmount: { value: '100', assetCode: 'USD', assetScale: 2 } },
+      ],
+      requests: CREATIONS * 2,
+      warmup: WARMUP_CREATIONS,
+      concurrency: 10,
+      expectStatus: 201,
+    });
+    const perSecond = load.latenciesMs.length / load.seconds;
+    return {
+      label: 'ceiling: the same signed load against a bare node:http server doing no work',
+      value: perSecond,
+      unit: '/s',
+      note: `Sluice's creations reach ${((100 * sluicePerSecond) / perSecond).toFixed(0)} % of it`,
+    };
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -184,6 +242,7 @@ async function sameCurrency(operator: WebhookOperator): Promise<BenchFigure[]> {
         { walletAddress: bob.walletAddress.url, incomingAmount: { value: '100', assetCode: 'USD', assetScale: 2 } },
       ],
       requests: CREATIONS * 2,
+      warmup: WARMUP_CREATIONS,
       concurrency: 10,
       expectStatus: 201,
     });
@@ -194,6 +253,8 @@ async function sameCurrency(operator: WebhookOperator): Promise<BenchFigure[]> {
       unit: '/s',
       note: `p50 ${percentile(leanLatencies, 50).toFixed(1)} ms, p99 ${percentile(leanLatencies, 99).toFixed(1)} ms; Rafiki 256/s, ${(leanLatencies.length / load.seconds / 256).toFixed(1)}×`,
     });
+
+    figures.push(await bareServerCeiling(alice.signingKey, load.latenciesMs.length / load.seconds));
 
     // The same through the official SDK in the server's own process (its client-side cost included).
     let next = 0;

@@ -36,8 +36,9 @@ export function parseAmount(input: unknown, field: string, asset: { assetCode: s
   const parsed = parseUInt64(value, `${field}.value`);
   if (parsed === 0n) throw invalidRequest(`${field}.value must be greater than zero`);
   if (assetCode !== asset.assetCode || assetScale !== asset.assetScale) {
+    // Only the asset: callers pass whole records (a wallet address), whose other fields are not the client's business.
     throw invalidRequest(`${field} must be in ${asset.assetCode} with scale ${asset.assetScale}`, {
-      expected: asset,
+      expected: { assetCode: asset.assetCode, assetScale: asset.assetScale },
     });
   }
   return { value: parsed, assetCode: asset.assetCode, assetScale: asset.assetScale };

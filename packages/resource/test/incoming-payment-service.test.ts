@@ -118,6 +118,23 @@ describe('incoming payment service', () => {
     expect(await db.knex('incoming_payments').count('* as n')).toEqual(before);
   });
 
+  it('refuses an amount in another asset, telling the expected asset and nothing else of the wallet address', async () => {
+    for (const incomingAmount of [
+      { ...usd('5'), assetCode: 'EUR' },
+      { ...usd('5'), assetScale: 3 },
+    ]) {
+      const refusal = resource.incomingPayments.create({ walletAddress: alice, incomingAmount });
+      await expect(refusal).rejects.toMatchObject({
+        status: 400,
+        code: 'invalid_request',
+        message: 'incomingAmount must be in USD with scale 2',
+      });
+      await expect(refusal.catch((error: { details?: unknown }) => error.details)).resolves.toEqual({
+        expected: { assetCode: 'USD', assetScale: 2 },
+      });
+    }
+  });
+
   it('credits exactly, never above incomingAmount, and completes when fully paid', async () => {
     const payment = await resource.incomingPayments.create({ walletAddress: alice, incomingAmount: usd('100') });
     expect((await credit(payment.id, 60n)).state).toBe('processing');

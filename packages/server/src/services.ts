@@ -9,6 +9,7 @@ import type { Logger } from './logger';
 import type { ListenToChannel } from './database';
 import type { PublicUrls } from './public-urls';
 import type { ListenerName } from './sluice';
+import { allowCrossOrigin } from './cross-origin';
 import { createConnectorPaymentLedger, createWalletAccountIds, walletAddressAccountId } from './payment-ledger';
 import { createLocalReceiverRoutes } from './local-receivers';
 import { connectorPortOver } from './admin-connector-port';
@@ -56,7 +57,7 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
       });
       const running = auth;
       stops.push(() => running.stop());
-      routes.auth = [running.grantRoutes];
+      routes.auth = [allowCrossOrigin(), running.grantRoutes];
       routes['auth-introspection'] = [running.introspectionRoutes];
       routes['auth-interaction'] = [running.interactionRoutes];
     }
@@ -140,7 +141,7 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
       stops.push(() => localReceivers.stop());
       if (selected.has('resource')) {
         await resource.ready();
-        routes['open-payments'] = resource.routes;
+        routes['open-payments'] = [allowCrossOrigin(), ...resource.routes];
         resource.start();
         const started = resource;
         stops.push(() => started.stop());

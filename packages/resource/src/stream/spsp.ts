@@ -32,8 +32,6 @@ export function createSpspHandler(deps: { receivers: WalletAddressReceivers }) {
     const credentials = deps.receivers.credentials(walletAddress, { kind: 'spsp' }, receiptSetup);
     ctx.set('Content-Type', 'application/spsp4+json');
     ctx.set('Cache-Control', 'no-cache, no-store');
-    ctx.set('Access-Control-Allow-Origin', '*');
-    ctx.set('Access-Control-Allow-Headers', 'web-monetization-id');
     ctx.body = JSON.stringify({
       destination_account: credentials.ilpAddress,
       shared_secret: credentials.sharedSecret.toString('base64'),

@@ -46,7 +46,6 @@ export function walletAddressRoutes(deps: WalletAddressRoutesDeps): Koa.Middlewa
       if (!walletAddress && deps.onNotFound) await deps.onNotFound(url);
       throw new OpenPaymentsError(404, 'not_found', 'wallet address not found');
     }
-    ctx.set('Access-Control-Allow-Origin', '*');
     if (isJwks) {
       const keys = await deps.keys.listActive(walletAddress.id);
       ctx.body = { keys: keys.map((key) => key.jwk) };

@@ -156,6 +156,7 @@ export function createResourceServer(deps: ResourceServerDeps) {
           intervalContaining: payments.intervalContaining,
           onReadyToSend: () => wake.worker?.(),
           reserveWorkerSlot: () => wake.reserve?.(),
+          receiverProgressSql: (url) => receiverResolver.progressSql(url),
           webhooks: webhookDelivery,
         })
       : undefined;

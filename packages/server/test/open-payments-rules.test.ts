@@ -195,6 +195,38 @@ describe('Open Payments rules', () => {
     await expect(pay(token, quote)).rejects.toMatchObject({ status: 400 });
   }, 60_000);
 
+  it('starts a payment for what its receiver expects without reading the receiver again', async () => {
+    const incomingToken = await grantToken(alice.client, as(), {
+      access: [{ type: 'incoming-payment', actions: ['create', 'read'], identifier: url(bob) }],
+    });
+    const incoming = await alice.client.incomingPayment.create(
+      { url: rs(), accessToken: incomingToken },
+      { walletAddress: url(bob), incomingAmount: { value: '450', assetCode: 'USD', assetScale: 2 } },
+    );
+    const quoteToken = await grantToken(alice.client, as(), { access: [{ type: 'quote', actions: ['create'] }] });
+    const quote = await alice.client.quote.create(
+      { url: rs(), accessToken: quoteToken },
+      { walletAddress: url(alice), receiver: incoming.id, method: 'ilp' },
+    );
+    const token = await outgoingToken();
+    const reads: string[] = [];
+    const record = (query: { sql: string }) => reads.push(query.sql);
+    sluice.database.knex.on('query', record);
+    try {
+      const id = (await pay(token, quote)).id.split('/').pop() as string;
+      await eventually(async () => {
+        const row = await sluice.database.knex('outgoing_payments').where({ id }).first();
+        return row.state === 'COMPLETED' ? row : undefined;
+      });
+    } finally {
+      sluice.database.knex.off('query', record);
+    }
+    // The payment's own statement read what the receiver still expected: its first attempt asked nothing more.
+    expect(reads.filter((sql) => /from "incoming_payments"/i.test(sql))).toEqual([]);
+    const paid = await alice.client.incomingPayment.get({ url: incoming.id, accessToken: incomingToken });
+    expect(paid).toMatchObject({ completed: true, receivedAmount: { value: '450', assetCode: 'USD', assetScale: 2 } });
+  }, 60_000);
+
   it('fails a payment its receiver refuses, giving the wallet everything back', async () => {
     const incomingToken = await grantToken(alice.client, as(), {
       access: [{ type: 'incoming-payment', actions: ['create', 'read', 'complete'], identifier: url(bob) }],

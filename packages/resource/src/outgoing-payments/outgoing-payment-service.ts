@@ -8,6 +8,7 @@ import { recordWebhookEvent, webhookEventCte } from '../webhooks/webhook-events'
 import type { OutgoingPaymentLimits } from '../http/token-introspection';
 import type { WalletAddress } from '../wallet-addresses/wallet-address-service';
 import type { Quote, QuoteService } from '../quotes/quote-service';
+import type { ReceiverProgressSql } from '../quotes/receiver';
 import { InsufficientFundsError, type PaymentLedger } from './payment-ledger';
 import type { PaymentSlot } from './payment-worker';
 import type { WebhookHandoff } from '../webhooks/webhook-delivery';
@@ -59,6 +60,8 @@ export interface OutgoingPaymentServiceDeps {
   onReadyToSend?: () => void;
   /** This process's worker's free slots: a payment created into one is written leased to it and started at once. */
   reserveWorkerSlot?: () => PaymentSlot | undefined;
+  /** A local receiver's progress as SQL, read by the statement creating a payment that starts at once. */
+  receiverProgressSql?: (url: string) => ReceiverProgressSql | undefined;
   /** This process's webhook delivery, which the outgoing_payment.created event is handed to (written claimed for it). */
   webhooks?: WebhookHandoff;
 }
@@ -178,6 +181,8 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
       event: Record<string, unknown>;
       /** Written leased to this process's worker, as its first attempt. */
       lease?: { owner: string; leaseMs: number };
+      /** Read along, for the worker's first attempt: what the receiver still expects. */
+      receiverProgress?: ReceiverProgressSql;
     },
     spend: GrantSpend | undefined,
   ) {
@@ -241,6 +246,7 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
            settled AS (
              SELECT inserted.*, (SELECT id FROM created_event) AS event_id, (SELECT data FROM created_event) AS event_data
                     ${spend ? ', (SELECT debit_spent FROM spend) AS grant_debit_spent, (SELECT receive_spent FROM spend) AS grant_receive_spent' : ''}
+                    ${payment.receiverProgress ? `, ${payment.receiverProgress.sql} AS receiver_progress` : ''}
                FROM inserted)`,
         bindings: [
           row.quote_id,
@@ -258,6 +264,7 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
           payment.lease?.leaseMs ?? null,
           payment.lease ? 1 : 0,
           ...event.bindings,
+          ...(payment.receiverProgress?.bindings ?? []),
         ],
       };
     };
@@ -340,6 +347,10 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
       // outgoing_payments.quote_id (it waits there for the first to commit) and the whole statement fails.
       // A slot not handed to the worker by the end (refused, failed, or a throw after the write) is given back.
       const slot = state === 'SENDING' ? deps.reserveWorkerSlot?.() : undefined;
+      // A payment that starts at once learns what its (local) receiver still expects from its own statement, instead
+      // of its first attempt asking in a round trip of its own.
+      const receiverProgress =
+        slot && quote.paymentType === 'FIXED_DELIVERY' ? deps.receiverProgressSql?.(quote.receiver) : undefined;
       try {
         let written: { paymentAccountId: string; rows: Record<string, unknown>[] };
         try {
@@ -352,7 +363,7 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
                   ? { walletAddressId: walletAddress.id, amount: quote.debitAmount.value, transferId: id }
                   : undefined,
             },
-            paymentWrites({ row, next: now, event: eventData, lease: slot }, spend),
+            paymentWrites({ row, next: now, event: eventData, lease: slot, receiverProgress }, spend),
           );
         } catch (error) {
           if (isUniqueViolation(error, 'outgoing_payments_quote_id_unique')) throw quoteUsed();
@@ -371,6 +382,7 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
               event_data: Record<string, unknown>;
               grant_debit_spent?: string;
               grant_receive_spent?: string;
+              receiver_progress?: unknown;
             })
           | undefined;
         if (!created) throw await refusalOf(quote.id, spend);
@@ -379,6 +391,7 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
           event_data: createdEvent,
           grant_debit_spent: debitSpent,
           grant_receive_spent: receiveSpent,
+          receiver_progress: progress,
           ...paymentRow
         } = created;
         deps.webhooks?.deliverClaimed({
@@ -396,7 +409,7 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
               }
             : {}) as GrantSpent,
         };
-        if (slot) slot.run(result.payment);
+        if (slot) slot.run(result.payment, receiverProgress && { receiver: receiverProgress.read(progress) });
         else if (result.payment.state === 'SENDING') deps.onReadyToSend?.();
         return result;
       } finally {

@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import { sendPayment, StreamPaymentError, type PaymentProgress } from '@sluice/stream';
 import { recordWebhookEvent, webhookEventCte } from '../webhooks/webhook-events';
 import type { WebhookHandoff } from '../webhooks/webhook-delivery';
-import type { ReceiverResolver } from '../quotes/receiver';
+import type { ReceiverProgress, ReceiverResolver } from '../quotes/receiver';
 import type { PaymentLedger } from './payment-ledger';
 import {
   outgoingPaymentEventData,
@@ -61,11 +61,17 @@ function isFinal(error: unknown): boolean {
   return error.code === 'CONNECTOR_ERROR' && error.reject?.code.startsWith('F') === true;
 }
 
+/** What a payment's first attempt would otherwise read first, when its creation already read it. */
+export interface KnownAtStart {
+  /** The receiver's progress (undefined: no such receiver). */
+  receiver: ReceiverProgress | undefined;
+}
+
 /** A worker slot reserved for a payment being created (see the worker's reserve()). */
 export interface PaymentSlot {
   owner: string;
   leaseMs: number;
-  run(payment: OutgoingPayment): void;
+  run(payment: OutgoingPayment, known?: KnownAtStart): void;
   release(): void;
 }
 
@@ -172,15 +178,17 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
     });
   }
 
-  async function execute(payment: OutgoingPayment, signal: AbortSignal): Promise<void> {
+  async function execute(payment: OutgoingPayment, signal: AbortSignal, known?: KnownAtStart): Promise<void> {
     const { id, quote } = payment;
     if (!payment.ledgerAccountId) return;
     // Both reads at once: the receiver may be on another server, a round trip of its own. (receiverRead never
     // rejects: an unreadable receiver is undefined.)
     const receiverRead =
-      quote.paymentType === 'FIXED_DELIVERY'
-        ? deps.receivers.progress(quote.receiver).catch(() => undefined)
-        : Promise.resolve(undefined);
+      quote.paymentType !== 'FIXED_DELIVERY'
+        ? Promise.resolve(undefined)
+        : known
+          ? Promise.resolve(known.receiver)
+          : deps.receivers.progress(quote.receiver).catch(() => undefined);
     const debit = quote.debitAmount.value;
     // A first attempt (every claim counts one) follows no other: its account holds the debit amount it was funded
     // with. A later one resumes from whatever an earlier attempt left, read from the account. (Either way the ledger
@@ -304,10 +312,10 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
   }
 
   /** Executes a payment this worker holds the lease of, in a slot of its own. */
-  function run(payment: OutgoingPayment): void {
+  function run(payment: OutgoingPayment, known?: KnownAtStart): void {
     const controller = new AbortController();
     running.set(payment.id, controller);
-    execute(payment, controller.signal)
+    execute(payment, controller.signal, known)
       .catch((error: unknown) => logger.error({ err: error, id: payment.id }, 'payment execution crashed'))
       .finally(() => {
         running.delete(payment.id);
@@ -366,10 +374,10 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
       return {
         owner,
         leaseMs,
-        run(payment) {
+        run(payment, known) {
           if (!close()) return;
           if (stopped) handBack(payment.id);
-          else run(payment);
+          else run(payment, known);
         },
         release() {
           if (close() && !stopped && backlog) wake();

@@ -24,6 +24,17 @@ export interface Receiver {
 
 const isReceiving = (payment: IncomingPayment) => payment.state === 'pending' || payment.state === 'processing';
 
+/** What an incoming payment has received of what it expects, and whether it still takes money. */
+export type ReceiverProgress = Pick<Receiver, 'incomingAmount' | 'receivedAmount' | 'receiving'>;
+
+/** A scalar SQL subquery a statement can carry to read a local receiver's progress with its own work. */
+export interface ReceiverProgressSql {
+  sql: string;
+  bindings: string[];
+  /** The subquery's value back as progress; undefined when the incoming payment does not exist. */
+  read(value: unknown): ReceiverProgress | undefined;
+}
+
 export const invalidReceiver = (description: string) => new OpenPaymentsError(400, 'invalid_receiver', description);
 
 export interface ReceiverResolverDeps {
@@ -87,7 +98,7 @@ export function createReceiverResolver(deps: ReceiverResolverDeps) {
      * What an incoming payment has received of what it expects, without what paying it needs (its STREAM credentials):
      * for a worker checking how much is still to deliver. Local payments cost one read.
      */
-    async progress(url: string): Promise<Pick<Receiver, 'incomingAmount' | 'receivedAmount' | 'receiving'>> {
+    async progress(url: string): Promise<ReceiverProgress> {
       const local = localPaymentPattern.exec(url);
       if (!local) return this.resolve(url);
       const payment = UUID_PATTERN.test(local[1]) ? await deps.incomingPayments.get(local[1]) : undefined;
@@ -96,6 +107,36 @@ export function createReceiverResolver(deps: ReceiverResolverDeps) {
         incomingAmount: payment.incomingAmount?.value,
         receivedAmount: payment.receivedAmount.value,
         receiving: isReceiving(payment),
+      };
+    },
+
+    /**
+     * progress() as a subquery, for a statement that can read it along with its own work instead of in a round trip
+     * of its own (the same answer: the incoming payment is open while pending or processing and not past its expiry).
+     * Undefined for a receiver that is not an incoming payment of this server.
+     */
+    progressSql(url: string): ReceiverProgressSql | undefined {
+      const id = localPaymentPattern.exec(url)?.[1];
+      if (id === undefined || !UUID_PATTERN.test(id)) return undefined;
+      return {
+        sql: `(SELECT json_build_object('incomingAmount', ip.incoming_amount::text,
+                                        'receivedAmount', ip.received_amount::text,
+                                        'receiving', ip.state IN ('pending', 'processing') AND ip.expires_at > now())
+                 FROM incoming_payments AS ip WHERE ip.id = ?::uuid)`,
+        bindings: [id],
+        read(value) {
+          if (value === null || value === undefined) return undefined;
+          const row = (typeof value === 'string' ? JSON.parse(value) : value) as {
+            incomingAmount: string | null;
+            receivedAmount: string;
+            receiving: boolean;
+          };
+          return {
+            incomingAmount: row.incomingAmount === null ? undefined : BigInt(row.incomingAmount),
+            receivedAmount: BigInt(row.receivedAmount),
+            receiving: row.receiving,
+          };
+        },
       };
     },
 

@@ -24,6 +24,7 @@ import {
 } from './outgoing-payments/outgoing-payment-service';
 import { outgoingPaymentRoutes } from './outgoing-payments/outgoing-payment-routes';
 import { createPaymentWorker } from './outgoing-payments/payment-worker';
+import { createWalletAddressOnDemand } from './wallet-addresses/wallet-address-on-demand';
 import type { PaymentLedger } from './outgoing-payments/payment-ledger';
 import type { PaymentSlot } from './outgoing-payments/payment-worker';
 import { createWebhookDelivery } from './webhooks/webhook-delivery';
@@ -59,6 +60,11 @@ export interface ResourceServerDeps {
     quoteLifespanMs?: number;
   };
   webhooks?: { url: string; secret: string };
+  /**
+   * A request for a wallet address that does not exist announces it (wallet_address.not_found) and waits this long
+   * for the operator to create it, looking every `pollIntervalMs` (Rafiki: 1,500 and 100 ms). Default: no wait.
+   */
+  walletAddressOnDemand?: { timeoutMs: number; pollIntervalMs: number };
   /**
    * Secret this server's Open Payments client key is derived from (for paying receivers on other servers);
    * without it only receivers on this server can be paid.
@@ -190,6 +196,12 @@ export function createResourceServer(deps: ResourceServerDeps) {
       authServerUrl: deps.authServerUrl,
       openPaymentsUrl,
       spsp: createSpspHandler({ receivers }),
+      onNotFound: createWalletAddressOnDemand({
+        knex,
+        walletAddresses,
+        timeoutMs: deps.walletAddressOnDemand?.timeoutMs ?? 0,
+        pollIntervalMs: deps.walletAddressOnDemand?.pollIntervalMs ?? 100,
+      }),
     }),
   ];
 

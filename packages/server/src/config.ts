@@ -41,6 +41,10 @@ export interface SluiceConfig {
   /** `ledger`: Sluice holds wallet balances; `webhook`: the operator funds each payment (Rafiki's model). */
   paymentFunding: 'ledger' | 'webhook';
   quoteLifespanSeconds: number;
+  /** How long a request for a missing wallet address waits for the operator to create it (0: not at all). */
+  walletAddressLookupTimeoutMs: number;
+  /** How often it looks meanwhile. */
+  walletAddressPollingFrequencyMs: number;
   /** Rafiki-format rates endpoint; unset = the built-in static table. */
   exchangeRatesUrl?: string;
   exchangeRatesLifetimeMs: number;
@@ -86,6 +90,13 @@ function readPositiveInteger(env: Environment, variable: string, fallback: numbe
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) <= 0)
     throw new ConfigError(variable, `expected a positive integer, got "${raw}"`);
+  return Number(raw);
+}
+
+function readNonNegativeInteger(env: Environment, variable: string, fallback: number): number {
+  const raw = env[variable];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(variable, `expected a non-negative integer, got "${raw}"`);
   return Number(raw);
 }
 
@@ -207,6 +218,8 @@ export function loadConfig(env: Environment = process.env, options: { services?:
     ilpAddress,
     paymentFunding: readChoice(env, 'PAYMENT_FUNDING', ['ledger', 'webhook'] as const, 'ledger'),
     quoteLifespanSeconds: readPositiveInteger(env, 'QUOTE_LIFESPAN_SECONDS', 30),
+    walletAddressLookupTimeoutMs: readNonNegativeInteger(env, 'WALLET_ADDRESS_LOOKUP_TIMEOUT_MS', 1_500),
+    walletAddressPollingFrequencyMs: readPositiveInteger(env, 'WALLET_ADDRESS_POLLING_FREQUENCY_MS', 100),
     exchangeRatesUrl: readUrl(env, 'EXCHANGE_RATES_URL'),
     exchangeRatesLifetimeMs: readPositiveInteger(env, 'EXCHANGE_RATES_LIFETIME', 15_000),
     connectorSpread: readSpread(env),

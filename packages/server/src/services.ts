@@ -125,6 +125,10 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
           quoteLifespanMs: config.quoteLifespanSeconds * 1000,
         },
         webhooks: config.webhookUrl ? { url: config.webhookUrl, secret: secrets.webhookSecret } : undefined,
+        walletAddressOnDemand: {
+          timeoutMs: config.walletAddressLookupTimeoutMs,
+          pollIntervalMs: config.walletAddressPollingFrequencyMs,
+        },
         clientKeySecret: Buffer.from(secrets.streamSecret, 'base64'),
         onWalletAddressChanged: (walletAddress) =>
           walletAddressListeners.forEach((listener) => listener(walletAddress)),

@@ -16,6 +16,9 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBe('info');
     expect(config.services).toEqual(['auth', 'resource', 'connector', 'admin']);
     expect(config.openPaymentsUrl).toBeUndefined();
+    expect(config.walletAddressLookupTimeoutMs).toBe(1_500);
+    expect(config.walletAddressPollingFrequencyMs).toBe(100);
+    expect(loadConfig({ WALLET_ADDRESS_LOOKUP_TIMEOUT_MS: '0' }).walletAddressLookupTimeoutMs).toBe(0);
   });
 
   it.each([
@@ -30,6 +33,8 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['STREAM_SECRET', 'c2hvcnQ='],
     ['SHUTDOWN_TIMEOUT_MS', '0'],
+    ['WALLET_ADDRESS_LOOKUP_TIMEOUT_MS', '-5'],
+    ['WALLET_ADDRESS_POLLING_FREQUENCY_MS', '0'],
   ])('refuses %s=%s with an error naming the variable', (variable, value) => {
     let caught: unknown;
     try {

@@ -12,8 +12,11 @@ export interface WalletAddressRoutesDeps {
   openPaymentsUrl: string;
   /** Answers SPSP queries (Accept: application/spsp4+json) on a wallet address; absent until STREAM is wired in. */
   spsp?: (ctx: Koa.Context, walletAddress: WalletAddress) => Promise<void>;
-  /** Told about requests for unknown wallet addresses (Rafiki's wallet_address.not_found event). */
-  onNotFound?: (url: string) => Promise<void>;
+  /**
+   * Told about a request for a wallet address that does not exist (Rafiki's wallet_address.not_found event); answers
+   * with the wallet address when the operator created it meanwhile.
+   */
+  onNotFound?: (url: string) => Promise<WalletAddress | undefined>;
 }
 
 export function walletAddressDocument(walletAddress: WalletAddress, deps: WalletAddressRoutesDeps) {
@@ -41,9 +44,9 @@ export function walletAddressRoutes(deps: WalletAddressRoutesDeps): Koa.Middlewa
     const path = isJwks ? ctx.path.slice(0, -'/jwks.json'.length) : ctx.path.replace(/\/+$/, '');
     if (path === '') return next();
     const url = base + path;
-    const walletAddress = await deps.walletAddresses.getByUrl(url);
+    let walletAddress = await deps.walletAddresses.getByUrl(url);
+    if (!walletAddress && deps.onNotFound) walletAddress = await deps.onNotFound(url);
     if (!walletAddress || walletAddress.status !== 'active') {
-      if (!walletAddress && deps.onNotFound) await deps.onNotFound(url);
       throw new OpenPaymentsError(404, 'not_found', 'wallet address not found');
     }
     if (isJwks) {

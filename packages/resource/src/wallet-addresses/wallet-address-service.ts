@@ -179,6 +179,15 @@ export function createWalletAddressService(deps: WalletAddressServiceDeps) {
       return findBy('id', id);
     },
 
+    /** Whether a wallet address could be created at `url` (under OPEN_PAYMENTS_URL, not an endpoint's path). */
+    canExistAt(url: string): boolean {
+      try {
+        return canonicalUrl(url).url === url.replace(/\/+$/, '');
+      } catch {
+        return false;
+      }
+    },
+
     getByUrl(url: string): Promise<WalletAddress | undefined> {
       return findBy('url', url.replace(/\/+$/, ''));
     },

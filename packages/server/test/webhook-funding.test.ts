@@ -31,7 +31,11 @@ describe('webhook funding', () => {
     const { payment } = await newPayment('700');
     expect(payment.state).toBe('FUNDING');
     const created = await sluice.database.knex('webhook_events').where('type', 'outgoing_payment.created');
-    expect(created.some((event) => event.data.id === payment.id && event.data.state === 'FUNDING')).toBe(true);
+    // Nothing in its account yet (Rafiki's `balance`): the operator is to bring the debit amount.
+    expect(created.find((event) => event.data.id === payment.id)?.data).toMatchObject({
+      state: 'FUNDING',
+      balance: '0',
+    });
 
     const transferId = randomUUID();
     expect((await resource.outgoingPayments!.depositLiquidity(payment.id, transferId)).state).toBe('SENDING');
@@ -45,6 +49,16 @@ describe('webhook funding', () => {
     expect(done.sentAmount.value).toBeGreaterThanOrEqual(700n);
     const received = await resource.incomingPayments.get(payment.quote.receiver.split('/').pop() as string);
     expect(received?.receivedAmount.value).toBe(700n);
+    // What it did not send stays in its account for the operator to withdraw, and the event says how much.
+    const completed = await eventually(async () =>
+      (await sluice.database.knex('webhook_events').where('type', 'outgoing_payment.completed')).find(
+        (event) => event.data.id === payment.id,
+      ),
+    );
+    const leftover = payment.quote.debitAmount.value - done.sentAmount.value;
+    expect(completed.data.balance).toBe(leftover.toString());
+    const account = await sluice.database.knex('ledger_accounts').where('id', done.ledgerAccountId).first();
+    expect(BigInt(account.balance)).toBe(leftover);
   });
 
   it('can be cancelled while it waits, and then cannot be funded', async () => {
@@ -57,6 +71,9 @@ describe('webhook funding', () => {
       status: 409,
     });
     const failed = await sluice.database.knex('webhook_events').where('type', 'outgoing_payment.failed');
-    expect(failed.some((event) => event.data.id === payment.id)).toBe(true);
+    expect(failed.find((event) => event.data.id === payment.id)?.data).toMatchObject({
+      state: 'CANCELLED',
+      balance: '0',
+    });
   });
 });

@@ -133,13 +133,19 @@ describe('webhooks to a live operator endpoint', () => {
       state: 'SENDING',
       debitAmount: quote.debitAmount,
       sentAmount: { value: '0', assetCode: 'USD', assetScale: 2 },
+      grantId: expect.any(String),
+      // Rafiki's `balance`: what the payment's account holds, here funded with the debit amount at creation.
+      balance: quote.debitAmount.value,
     });
     const row = await sluice.database.knex('outgoing_payments').where('id', outgoingId).first();
+    const account = await sluice.database.knex('ledger_accounts').where('id', row.ledger_account_id).first();
     expect(byType.get('outgoing_payment.completed')?.data).toMatchObject({
       id: outgoingId,
       state: 'COMPLETED',
       sentAmount: { value: String(row.sent_amount), assetCode: 'USD', assetScale: 2 },
       updatedAt: row.updated_at.toISOString(),
+      // What the account still holds once the unsent rest (the slippage margin) went back to the wallet: its fee.
+      balance: String(account.balance),
     });
     expect(byType.get('incoming_payment.completed')?.data).toMatchObject({
       id: incomingId,

@@ -341,7 +341,12 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
         metadata,
       };
       const draft = paymentWithQuote({ ...row, attempts: 0, created_at: new Date(0), updated_at: new Date(0) }, quote);
-      const { createdAt: _created, updatedAt: _updated, ...eventData } = outgoingPaymentEventData(draft);
+      // Funded at creation from the wallet (ledger funding), or empty until the operator funds it.
+      const {
+        createdAt: _created,
+        updatedAt: _updated,
+        ...eventData
+      } = outgoingPaymentEventData(draft, deps.funding === 'ledger' ? quote.debitAmount.value : 0n);
       // One statement: the payment account and its money, the grant's totals, the payment row and its event. A use of
       // the quote committed earlier is seen by it; a concurrent one is caught by the unique index on
       // outgoing_payments.quote_id (it waits there for the first to commit) and the whole statement fails.
@@ -464,7 +469,8 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
             updated_at: trx.fn.now(),
           });
         const payment = (await this.get(id, trx)) as OutgoingPayment;
-        await recordWebhookEvent(trx, 'outgoing_payment.failed', outgoingPaymentEventData(payment));
+        // Never funded: its account holds nothing.
+        await recordWebhookEvent(trx, 'outgoing_payment.failed', outgoingPaymentEventData(payment, 0n));
         return payment;
       });
     },
@@ -562,12 +568,16 @@ export function outgoingPaymentJson(payment: OutgoingPayment, walletAddress: Wal
   };
 }
 
-/** Rafiki's webhook payload for outgoing payment events. */
-export function outgoingPaymentEventData(payment: OutgoingPayment): Record<string, unknown> {
+/**
+ * Rafiki's webhook payload for outgoing payment events. `balance` is what the payment's ledger account holds once the
+ * change the event announces is made (Rafiki's operators withdraw it after completed and failed).
+ */
+export function outgoingPaymentEventData(payment: OutgoingPayment, balance: bigint): Record<string, unknown> {
   return {
     id: payment.id,
     walletAddressId: payment.walletAddressId,
     ...(payment.client ? { client: payment.client } : {}),
+    ...(payment.grantId ? { grantId: payment.grantId } : {}),
     state: payment.state,
     ...(payment.error ? { error: payment.error } : {}),
     receiver: payment.quote.receiver,
@@ -575,6 +585,7 @@ export function outgoingPaymentEventData(payment: OutgoingPayment): Record<strin
     receiveAmount: amountToJson(payment.quote.receiveAmount),
     sentAmount: amountToJson(payment.sentAmount),
     stateAttempts: payment.attempts,
+    balance: balance.toString(),
     ...(payment.metadata ? { metadata: payment.metadata } : {}),
     createdAt: payment.createdAt.toISOString(),
     updatedAt: payment.updatedAt.toISOString(),

@@ -106,20 +106,22 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
     delivered: bigint = payment.deliveredAmount,
   ): Promise<void> {
     const type = outcome.state === 'COMPLETED' ? 'outgoing_payment.completed' : 'outgoing_payment.failed';
-    // The event is built before the update, which fills in its updatedAt and its sentAmount (known under the lock).
-    const { updatedAt: _updatedAt, ...eventData } = outgoingPaymentEventData({
-      ...payment,
-      state: outcome.state,
-      error: outcome.error,
-      deliveredAmount: delivered,
-    });
+    // The event is built before the update, which fills in its updatedAt, its sentAmount and what the account keeps
+    // (known under the lock).
+    const { updatedAt: _updatedAt, ...eventData } = outgoingPaymentEventData(
+      { ...payment, state: outcome.state, error: outcome.error, deliveredAmount: delivered },
+      0n,
+    );
     const event = webhookEventCte({
       name: 'finished_event',
       from: 'finished',
       type,
       data: eventData,
       timestamps: { updatedAt: 'updated_at' },
-      values: { 'sentAmount.value': 'finished.sent_amount' },
+      values: {
+        'sentAmount.value': 'finished.sent_amount',
+        balance: '(SELECT s.available - s.amount FROM swept AS s)',
+      },
       claimFor: deps.webhooks && { seconds: deps.webhooks.claimSeconds },
       notify: !deps.webhooks,
     });
@@ -160,6 +162,8 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
   async function retryLater(payment: OutgoingPayment, error: unknown): Promise<void> {
     const reject = error instanceof StreamPaymentError ? error.reject : undefined;
     const backoffMs = Math.min(60_000, 500 * 2 ** Math.max(0, payment.attempts - 1));
+    // A failed attempt is rare: its event may cost a read of what the account still holds.
+    const balance = await deps.ledger.balance(payment.ledgerAccountId as string);
     await knex.transaction(async (trx) => {
       const updated = await trx('outgoing_payments')
         .where({ id: payment.id, lease_owner: owner, state: 'SENDING' })
@@ -171,7 +175,7 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
         });
       if (updated === 0) return;
       await recordWebhookEvent(trx, 'outgoing_payment.attempt_failed', {
-        ...outgoingPaymentEventData(payment),
+        ...outgoingPaymentEventData(payment, balance),
         error: error instanceof Error ? error.message : String(error),
         ...(reject ? { rejectCode: reject.code, rejectMessage: reject.message, triggeredBy: reject.triggeredBy } : {}),
       });

@@ -12,17 +12,24 @@ export interface WalletAddressOnDemandDeps {
   timeoutMs: number;
   /** How often it looks meanwhile (Rafiki's WALLET_ADDRESS_POLLING_FREQUENCY_MS). */
   pollIntervalMs: number;
+  /**
+   * URLs waited for at once at most (default 256). Past it a missing address is a plain 404 and is not announced: a
+   * flood of made-up URLs can neither hold requests open nor fill the outbox without bound.
+   */
+  maxWaiting?: number;
 }
 
 /**
  * Returns `lookUp(url)` for a wallet address URL that was just found missing: records the event, then resolves with
  * the wallet address once it exists, or undefined when the wait ends. Requests for one URL while it is being waited
- * for share the wait and its one event. A URL where no wallet address could ever be created is not announced.
+ * for share the wait and its one event. A URL where no wallet address could ever be created is not announced, nor
+ * one that arrives while `maxWaiting` others are being waited for.
  */
 export function createWalletAddressOnDemand(
   deps: WalletAddressOnDemandDeps,
 ): (url: string) => Promise<WalletAddress | undefined> {
   const waiting = new Map<string, Promise<WalletAddress | undefined>>();
+  const maxWaiting = deps.maxWaiting ?? 256;
 
   async function announceAndWait(url: string): Promise<WalletAddress | undefined> {
     await recordWebhookEvent(deps.knex, 'wallet_address.not_found', { walletAddressUrl: url });
@@ -39,6 +46,7 @@ export function createWalletAddressOnDemand(
     if (!deps.walletAddresses.canExistAt(url)) return Promise.resolve(undefined);
     let lookup = waiting.get(url);
     if (!lookup) {
+      if (waiting.size >= maxWaiting) return Promise.resolve(undefined);
       lookup = announceAndWait(url).finally(() => waiting.delete(url));
       waiting.set(url, lookup);
     }

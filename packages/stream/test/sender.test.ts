@@ -274,6 +274,36 @@ describe('sendPayment → our receiver', () => {
     expect(link.maxInFlight()).toBeLessThanOrEqual(50_000n);
   });
 
+  it('shrinks packets after T04 no further than what still meets its minimum, and completes once liquidity is back', async () => {
+    // At 0.95 (flooring) with a minimum of 0.94 a packet of 100 or more always meets its minimum; 27 does not
+    // (floor(25.65) = 25 < ceil(25.38) = 26). Nine refusals in a row would shrink the next packet that far.
+    const { credentials, total, deliver } = setup();
+    let refusals = 9;
+    const refused: bigint[] = [];
+    const short: SendPrepare = async (prepare) => {
+      if (refusals-- <= 0) return deliver(prepare);
+      refused.push(prepare.amount);
+      return { code: 'T04', triggeredBy: 'test.connector', message: 'no liquidity', data: Buffer.alloc(0) };
+    };
+    const result = await sendPayment(
+      base(
+        {
+          sourceAmount: 1_000n,
+          minDeliveryAmount: 900n,
+          minExchangeRate: '0.94',
+          knownExchangeRate: { numerator: 95n, denominator: 100n },
+          sendPrepare: connectorHop(short, { rate: [95n, 100n] }),
+        },
+        credentials,
+      ),
+    );
+    expect(result.delivered).toBeGreaterThanOrEqual(900n);
+    expect(total()).toBe(result.delivered);
+    expect(refused).toHaveLength(9);
+    // Seen past the exchange: no packet of less than 100 was sent (100 arrives as 95).
+    expect(Math.min(...refused.map(Number))).toBeGreaterThanOrEqual(95);
+  });
+
   it('stops at the receiver limit it learns from StreamMaxMoney', async () => {
     const { credentials, total, deliver } = setup({}, 3500n);
     const error = await expectPaymentError(

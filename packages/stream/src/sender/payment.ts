@@ -185,6 +185,13 @@ export async function runPayment(options: PaymentOptions, link: PaymentLink): Pr
     const available = sourceCap - sent - inFlightSource;
     if (available <= 0n) return undefined;
     let amount = min(available, congestion.nextPacketLimit);
+    // Shrinking after T04 stops at the smallest packet sure to meet its own minimum at the probed rate (when the path
+    // carries that much): a smaller one could arrive below its minimum, ending the payment as if the rate had dropped
+    // when a hop only lacked liquidity for a while.
+    const smallestViable = viableAmount(rate, minRate);
+    if (smallestViable !== undefined && amount < smallestViable && smallestViable <= congestion.maxPacketAmount) {
+      amount = min(available, smallestViable);
+    }
 
     if (fixedDelivery) {
       const remaining = deliveryTarget - delivered - inFlightMinimum;

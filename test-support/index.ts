@@ -12,3 +12,4 @@ export {
 } from './open-payments';
 export type { TestAccount } from './open-payments';
 export { isRafikiSigned } from './webhook-signature';
+export { loadWebhookDocument, type WebhookEventCheck } from './webhook-document';

@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createUnauthenticatedClient } from '@interledger/open-payments';
 import type { SluiceInstance } from '@sluice/server';
-import { ensureAsset, eventually, isRafikiSigned, startTestSluice } from '../../../test-support';
+import { ensureAsset, eventually, isRafikiSigned, loadWebhookDocument, startTestSluice } from '../../../test-support';
 
 const SECRET = 'operator-webhook-secret';
 
@@ -62,6 +62,8 @@ describe('wallet addresses on demand', () => {
     expect(notFoundEventsFor(url)).toEqual([
       { id: expect.any(String), type: 'wallet_address.not_found', data: { walletAddressUrl: url }, signed: true },
     ]);
+    const { signed: _signed, ...event } = notFoundEventsFor(url)[0];
+    expect(loadWebhookDocument().problems(event)).toEqual([]);
   });
 
   it('tells the operator once about requests that arrive together, then answers 404 when nothing is created', async () => {

@@ -10,9 +10,12 @@ import {
   approveInteraction,
   continueGrant,
   createAccount,
+  depositAssetLiquidity,
+  ensureAsset,
   eventually,
   grantToken,
   isRafikiSigned,
+  loadWebhookDocument,
   startTestSluice,
   type TestAccount,
 } from '../../../test-support';
@@ -48,6 +51,8 @@ function startOperator() {
     ),
   );
 }
+
+const document = loadWebhookDocument();
 
 describe('webhooks to a live operator endpoint', () => {
   let operator: Awaited<ReturnType<typeof startOperator>>;
@@ -108,6 +113,7 @@ describe('webhooks to a live operator endpoint', () => {
     const incomingId = incoming.id.split('/').pop() as string;
     const outgoingId = outgoing.id.split('/').pop() as string;
     const ours = () => operator.received.filter((event) => [incomingId, outgoingId].includes(event.data.id as string));
+    const byTypeOf = (type: string) => ours().find((event) => event.type === type) as ReceivedEvent;
 
     await eventually(async () =>
       ours().some((event) => event.type === 'outgoing_payment.completed') ? true : undefined,
@@ -127,8 +133,15 @@ describe('webhooks to a live operator endpoint', () => {
       'outgoing_payment.created',
     ]);
     expect(ours().every((event) => event.signed)).toBe(true);
-    const byType = new Map(ours().map((event) => [event.type, event]));
-    expect(byType.get('outgoing_payment.created')?.data).toMatchObject({
+    // Each as openapi/webhooks.yaml describes it.
+    expect(ours().map(({ signed: _signed, ...event }) => document.problems(event))).toEqual(Array(4).fill([]));
+    // (The document does refuse what it does not describe.)
+    const { signed: _signed, ...created } = byTypeOf('outgoing_payment.created');
+    const { balance: _balance, ...withoutBalance } = created.data;
+    expect(document.problems({ ...created, data: withoutBalance })).not.toEqual([]);
+    expect(document.problems({ ...created, type: 'outgoing_payment.made_up' })).not.toEqual([]);
+
+    expect(byTypeOf('outgoing_payment.created').data).toMatchObject({
       id: outgoingId,
       state: 'SENDING',
       debitAmount: quote.debitAmount,
@@ -139,7 +152,7 @@ describe('webhooks to a live operator endpoint', () => {
     });
     const row = await sluice.database.knex('outgoing_payments').where('id', outgoingId).first();
     const account = await sluice.database.knex('ledger_accounts').where('id', row.ledger_account_id).first();
-    expect(byType.get('outgoing_payment.completed')?.data).toMatchObject({
+    expect(byTypeOf('outgoing_payment.completed').data).toMatchObject({
       id: outgoingId,
       state: 'COMPLETED',
       sentAmount: { value: String(row.sent_amount), assetCode: 'USD', assetScale: 2 },
@@ -147,7 +160,7 @@ describe('webhooks to a live operator endpoint', () => {
       // What the account still holds once the unsent rest (the slippage margin) went back to the wallet: its fee.
       balance: String(account.balance),
     });
-    expect(byType.get('incoming_payment.completed')?.data).toMatchObject({
+    expect(byTypeOf('incoming_payment.completed').data).toMatchObject({
       id: incomingId,
       completed: true,
       receivedAmount: { value: '250', assetCode: 'USD', assetScale: 2 },
@@ -160,5 +173,44 @@ describe('webhooks to a live operator endpoint', () => {
     expect(
       log.map((event) => ({ attempts: event.attempts, status: event.status_code, delivered: !!event.delivered_at })),
     ).toEqual(Array(4).fill({ attempts: 1, status: 200, delivered: true }));
+  }, 60_000);
+  it('keeps a payment going while the connector lacks liquidity, and completes it once the operator adds some', async () => {
+    const resource = sluice.services.resource!;
+    // Euros for Carol, and none of the connector's own to convert Alice's dollars into: every packet is refused with
+    // T04 (temporary) until the operator deposits euro liquidity.
+    const carol = await createAccount(sluice, { path: '/carol', assetCode: 'EUR', assetScale: 2 });
+    const quote = await resource.quotes!.create({
+      walletAddress: alice.walletAddress,
+      receiver: carol.walletAddress.url,
+      receiveAmount: { value: '400', assetCode: 'EUR', assetScale: 2 },
+    });
+    const sent = jest.spyOn(sluice.services.connector!, 'sendPrepare');
+    let payment;
+    try {
+      ({ payment } = await resource.outgoingPayments!.createFromQuote({
+        walletAddress: alice.walletAddress,
+        quoteId: quote.id,
+      }));
+      await eventually(async () => (sent.mock.calls.length >= 8 ? true : undefined));
+      // Still sending after several refusals: the sender's smaller retries never went below a packet that can meet its
+      // minimum, so a lack of liquidity did not pass for a dropped rate (which would have failed the payment).
+      expect((await resource.outgoingPayments!.get(payment.id))?.state).toBe('SENDING');
+    } finally {
+      sent.mockRestore();
+    }
+    await depositAssetLiquidity(sluice, await ensureAsset(sluice, 'EUR', 2), 100_000n);
+    const completed = await eventually(
+      async () =>
+        operator.received.find((event) => event.type === 'outgoing_payment.completed' && event.data.id === payment.id),
+      20_000,
+    );
+    const { signed, ...event } = completed;
+    expect(signed).toBe(true);
+    expect(document.problems(event)).toEqual([]);
+    expect(operator.received.filter((e) => e.type === 'outgoing_payment.failed' && e.data.id === payment.id)).toEqual(
+      [],
+    );
+    const received = await resource.incomingPayments.get(quote.receiver.split('/').pop() as string);
+    expect(received?.receivedAmount.value).toBe(400n);
   }, 60_000);
 });

@@ -213,4 +213,50 @@ describe('webhooks to a live operator endpoint', () => {
     const received = await resource.incomingPayments.get(quote.receiver.split('/').pop() as string);
     expect(received?.receivedAmount.value).toBe(400n);
   }, 60_000);
+  it('retries an attempt a connector refused with a relative error, telling the operator of the failed attempt', async () => {
+    const connector = sluice.services.connector!;
+    const forward = connector.sendPrepare.bind(connector);
+    // The first money packet times out on the way (R00, as from a slow hop); everything else goes through.
+    let refused = false;
+    const sent = jest.spyOn(connector, 'sendPrepare').mockImplementation(async (accountId, prepare, options) => {
+      if (refused || options?.unfulfillable || prepare.amount === 0n) return forward(accountId, prepare, options);
+      refused = true;
+      return { code: 'R00', triggeredBy: 'test.sluice.slow-hop', message: 'transfer timed out', data: Buffer.alloc(0) };
+    });
+    try {
+      const resource = sluice.services.resource!;
+      const quote = await resource.quotes!.create({
+        walletAddress: alice.walletAddress,
+        receiver: bob.walletAddress.url,
+        receiveAmount: { value: '321', assetCode: 'USD', assetScale: 2 },
+      });
+      const { payment } = await resource.outgoingPayments!.createFromQuote({
+        walletAddress: alice.walletAddress,
+        quoteId: quote.id,
+      });
+      const of = (type: string) => () =>
+        Promise.resolve(operator.received.find((event) => event.type === type && event.data.id === payment.id));
+      const failedAttempt = await eventually(of('outgoing_payment.attempt_failed'));
+      const completed = await eventually(of('outgoing_payment.completed'));
+      expect(failedAttempt.data).toMatchObject({
+        state: 'SENDING',
+        stateAttempts: 1,
+        rejectCode: 'R00',
+        triggeredBy: 'test.sluice.slow-hop',
+        balance: quote.debitAmount.value.toString(),
+      });
+      for (const { signed, ...event } of [failedAttempt, completed]) {
+        expect(signed).toBe(true);
+        expect(document.problems(event)).toEqual([]);
+      }
+      // Sent on the second attempt, once: the receiver got exactly what was quoted.
+      const done = await resource.outgoingPayments!.get(payment.id);
+      expect(done).toMatchObject({ state: 'COMPLETED', attempts: 2 });
+      const received = await resource.incomingPayments.get(quote.receiver.split('/').pop() as string);
+      expect(received?.receivedAmount.value).toBe(321n);
+      expect(await connector.verifyLedger()).toEqual([]);
+    } finally {
+      sent.mockRestore();
+    }
+  }, 60_000);
 });

@@ -11,6 +11,7 @@ import { createIlpHttpMiddleware } from './http/ilp-http-middleware';
 import { createPeerHttpClient } from './http/peer-http-client';
 import { createLedger, type Ledger } from './ledger/ledger';
 import type { LedgerAccount } from './ledger/ledger-types';
+import { checkLiquidity, type LiquidityAlertHandler } from './liquidity-alerts';
 import { createPacketLedger, type PacketLedger } from './ledger/packet-ledger';
 import { createPeerService, type PeerService } from './peers/peer-service';
 import { createBalanceMiddleware } from './pipeline/balance';
@@ -52,6 +53,10 @@ export interface ConnectorDeps {
   refreshIntervalMs?: number;
   /** How often expired two-phase transfers are voided, default 5 s. */
   transferSweepIntervalMs?: number;
+  /** Told once per dip of an asset's or a peer's liquidity below its threshold (checked every few seconds). */
+  onLiquidityLow?: LiquidityAlertHandler;
+  /** How often liquidity is compared with the thresholds (default 5 s). */
+  liquidityCheckIntervalMs?: number;
   /** Group commit tuning and crash recovery; see PacketLedgerOptions. */
   packetLedger?: {
     maxBatchSize?: number;
@@ -237,6 +242,16 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
       ledger.voidExpiredTransfers().catch((error: unknown) => logger.warn({ err: error }, 'transfer sweep failed'));
     }, deps.transferSweepIntervalMs ?? 5_000),
   ];
+  const onLiquidityLow = deps.onLiquidityLow;
+  if (onLiquidityLow) {
+    timers.push(
+      setInterval(() => {
+        checkLiquidity(knex, onLiquidityLow).catch((error: unknown) =>
+          logger.warn({ err: error }, 'liquidity check failed'),
+        );
+      }, deps.liquidityCheckIntervalMs ?? 5_000),
+    );
+  }
   for (const timer of timers) timer.unref();
 
   let stopped: Promise<void> | undefined;

@@ -25,3 +25,4 @@ export { createHttpRatesProvider, RatesFetchError } from './rates/http-rates-pro
 export type { HttpRatesProviderOptions } from './rates/http-rates-provider';
 export { rational, rationalFromDecimal } from './rates/rational';
 export type { Rational } from './rates/rational';
+export { checkLiquidity, type LiquidityAlert, type LiquidityAlertHandler } from './liquidity-alerts';

@@ -52,6 +52,7 @@ export type { Fee, FeeService, FeeType } from './fees/fee-service';
 export { FeeError } from './fees/fee-service';
 export type { LocalStreamReceiver } from './stream/local-stream-receiver';
 export { signWebhook } from './webhooks/webhook-delivery';
+export { recordWebhookEvent } from './webhooks/webhook-events';
 export { canonicalJson } from './webhooks/canonical-json';
 export type { Amount } from './amount';
 export type { AddressResolver, ResolvedAddress } from './wallet-addresses/address-resolver';

@@ -3,7 +3,7 @@ import type Koa from 'koa';
 import type { Knex } from 'knex';
 import { createAuthServer, createIntrospectionClient, intervalContaining, type AuthServer } from '@sluice/auth';
 import { createConnector, createHttpRatesProvider, createStaticRatesProvider, type Connector } from '@sluice/connector';
-import { createResourceServer, type ResourceServer, type WalletAddress } from '@sluice/resource';
+import { createResourceServer, recordWebhookEvent, type ResourceServer, type WalletAddress } from '@sluice/resource';
 import { ConfigError, type SluiceConfig, type SluiceSecrets } from './config';
 import type { Logger } from './logger';
 import type { ListenToChannel } from './database';
@@ -74,6 +74,14 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
         ratesProvider: config.exchangeRatesUrl
           ? createHttpRatesProvider({ url: config.exchangeRatesUrl, lifetimeMs: config.exchangeRatesLifetimeMs })
           : createStaticRatesProvider(),
+        // Rafiki's asset.liquidity_low / peer.liquidity_low, in the one outbox (delivered by the resource service).
+        onLiquidityLow: (trx, alert) =>
+          recordWebhookEvent(trx, alert.kind === 'asset' ? 'asset.liquidity_low' : 'peer.liquidity_low', {
+            id: alert.id,
+            asset: alert.asset,
+            liquidityThreshold: alert.liquidityThreshold.toString(),
+            balance: alert.balance.toString(),
+          }).then(() => undefined),
       });
       const running = connector;
       stops.push(() => running.stop());

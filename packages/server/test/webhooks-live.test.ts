@@ -259,4 +259,23 @@ describe('webhooks to a live operator endpoint', () => {
       sent.mockRestore();
     }
   }, 60_000);
+  it("tells the operator once when an asset's liquidity is below its threshold", async () => {
+    const asset = await sluice.services.connector!.createAsset({ code: 'GBP', scale: 2, liquidityThreshold: 5_000n });
+    // Nothing deposited: low from the start; the connector compares every few seconds.
+    const alert = await eventually(async () =>
+      operator.received.find((event) => event.type === 'asset.liquidity_low' && event.data.id === asset.id),
+    );
+    const { signed, ...event } = alert;
+    expect(signed).toBe(true);
+    expect(event.data).toEqual({
+      id: asset.id,
+      asset: { id: asset.id, code: 'GBP', scale: 2 },
+      liquidityThreshold: '5000',
+      balance: '0',
+    });
+    expect(document.problems(event)).toEqual([]);
+    // Still low at the next checks: not told again.
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    expect(operator.received.filter((e) => e.type === 'asset.liquidity_low' && e.data.id === asset.id)).toHaveLength(1);
+  }, 60_000);
 });

@@ -86,17 +86,15 @@ function readPort(env: Environment, variable: string, fallback: number): number 
 }
 
 function readPositiveInteger(env: Environment, variable: string, fallback: number): number {
-  const raw = env[variable];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) <= 0)
-    throw new ConfigError(variable, `expected a positive integer, got "${raw}"`);
-  return Number(raw);
+  return readInteger(env, variable, fallback, 1);
 }
 
-function readNonNegativeInteger(env: Environment, variable: string, fallback: number): number {
+function readInteger(env: Environment, variable: string, fallback: number, minimum: 0 | 1): number {
   const raw = env[variable];
   if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(variable, `expected a non-negative integer, got "${raw}"`);
+  if (!/^\d+$/.test(raw) || Number(raw) < minimum) {
+    throw new ConfigError(variable, `expected a ${minimum === 1 ? 'positive' : 'non-negative'} integer, got "${raw}"`);
+  }
   return Number(raw);
 }
 
@@ -218,7 +216,7 @@ export function loadConfig(env: Environment = process.env, options: { services?:
     ilpAddress,
     paymentFunding: readChoice(env, 'PAYMENT_FUNDING', ['ledger', 'webhook'] as const, 'ledger'),
     quoteLifespanSeconds: readPositiveInteger(env, 'QUOTE_LIFESPAN_SECONDS', 30),
-    walletAddressLookupTimeoutMs: readNonNegativeInteger(env, 'WALLET_ADDRESS_LOOKUP_TIMEOUT_MS', 1_500),
+    walletAddressLookupTimeoutMs: readInteger(env, 'WALLET_ADDRESS_LOOKUP_TIMEOUT_MS', 1_500, 0),
     walletAddressPollingFrequencyMs: readPositiveInteger(env, 'WALLET_ADDRESS_POLLING_FREQUENCY_MS', 100),
     exchangeRatesUrl: readUrl(env, 'EXCHANGE_RATES_URL'),
     exchangeRatesLifetimeMs: readPositiveInteger(env, 'EXCHANGE_RATES_LIFETIME', 15_000),

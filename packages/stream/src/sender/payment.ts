@@ -185,12 +185,12 @@ export async function runPayment(options: PaymentOptions, link: PaymentLink): Pr
     const available = sourceCap - sent - inFlightSource;
     if (available <= 0n) return undefined;
     let amount = min(available, congestion.nextPacketLimit);
-    // Shrinking after T04 stops at the smallest packet sure to meet its own minimum at the probed rate (when the path
-    // carries that much): a smaller one could arrive below its minimum, ending the payment as if the rate had dropped
-    // when a hop only lacked liquidity for a while.
-    const smallestViable = viableAmount(rate, minRate);
-    if (smallestViable !== undefined && amount < smallestViable && smallestViable <= congestion.maxPacketAmount) {
-      amount = min(available, smallestViable);
+    // The smallest packet sure to meet its own minimum at the probed rate (undefined: no such bound).
+    const viable = viableAmount(rate, minRate);
+    // Shrinking after T04 stops there (when the path carries that much): a smaller packet could arrive below its
+    // minimum, ending the payment as if the rate had dropped when a hop only lacked liquidity for a while.
+    if (viable !== undefined && amount < viable && viable <= congestion.maxPacketAmount) {
+      amount = min(available, viable);
     }
 
     if (fixedDelivery) {
@@ -199,11 +199,10 @@ export async function runPayment(options: PaymentOptions, link: PaymentLink): Pr
       // Enough to complete the delivery at the probed rate (a packet that falls short is followed by another one);
       // never less than a viable packet. Sizing at the minimum rate instead would overshoot by the whole slippage:
       // declined by a receiver that expects an exact amount (an incoming payment), or overpaid to one that does not.
-      const needed = max(divideCeil(remaining, rate), viableAmount(rate, minRate) ?? 1n);
+      const needed = max(divideCeil(remaining, rate), viable ?? 1n);
       amount = min(amount, needed);
     } else {
       // Do not leave a remainder too small to meet its own minimum at the probed rate.
-      const viable = viableAmount(rate, minRate);
       const leftover = available - amount;
       if (viable !== undefined && leftover > 0n && !isViable(leftover, rate, minRate)) {
         if (available <= congestion.nextPacketLimit) amount = available;

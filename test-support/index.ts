@@ -13,3 +13,8 @@ export {
 export type { TestAccount } from './open-payments';
 export { isRafikiSigned } from './webhook-signature';
 export { loadWebhookDocument, type WebhookEventCheck } from './webhook-document';
+export {
+  startWebhookOperatorEndpoint,
+  type ReceivedWebhookEvent,
+  type WebhookOperatorEndpoint,
+} from './webhook-operator';

@@ -1,59 +1,44 @@
 // Wallet addresses on demand, as with Rafiki: a request for a wallet address that does not exist sends the operator
 // wallet_address.not_found with its URL and waits a moment, so that an operator who creates addresses when first asked
 // for answers that very request.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createUnauthenticatedClient } from '@interledger/open-payments';
 import type { SluiceInstance } from '@sluice/server';
-import { ensureAsset, eventually, isRafikiSigned, loadWebhookDocument, startTestSluice } from '../../../test-support';
+import {
+  ensureAsset,
+  eventually,
+  loadWebhookDocument,
+  startTestSluice,
+  startWebhookOperatorEndpoint,
+  type WebhookOperatorEndpoint,
+} from '../../../test-support';
 
 const SECRET = 'operator-webhook-secret';
-
-interface ReceivedEvent {
-  id: string;
-  type: string;
-  data: Record<string, unknown>;
-  signed: boolean;
-}
 
 describe('wallet addresses on demand', () => {
   let sluice: SluiceInstance;
   let usd: string;
-  const received: ReceivedEvent[] = [];
-  // The operator creates the addresses it knows (those under /customers/), as it would through the admin API.
-  const operator = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Omit<ReceivedEvent, 'signed'>;
-      received.push({ ...body, signed: isRafikiSigned(body, request.headers['rafiki-signature'], SECRET) });
-      const url = String(body.data.walletAddressUrl);
-      const create =
-        body.type === 'wallet_address.not_found' && url.includes('/customers/')
-          ? sluice.services.resource!.walletAddresses.create({ address: url, assetId: usd, publicName: 'Carol' })
-          : Promise.resolve();
-      void create.finally(() => {
-        response.statusCode = 200;
-        response.end();
-      });
-    });
-  });
+  let operator: WebhookOperatorEndpoint;
 
   beforeAll(async () => {
-    await new Promise<void>((resolve) => operator.listen(0, '127.0.0.1', resolve));
-    sluice = await startTestSluice({
-      WEBHOOK_URL: `http://127.0.0.1:${(operator.address() as AddressInfo).port}/webhooks`,
-      WEBHOOK_SECRET: SECRET,
+    // The operator creates the addresses it knows (those under /customers/), as it would through the admin API.
+    operator = await startWebhookOperatorEndpoint(SECRET, async (event) => {
+      const url = String(event.data.walletAddressUrl);
+      if (event.type === 'wallet_address.not_found' && url.includes('/customers/')) {
+        await sluice.services.resource!.walletAddresses.create({ address: url, assetId: usd, publicName: 'Carol' });
+      }
     });
+    sluice = await startTestSluice({ WEBHOOK_URL: operator.url, WEBHOOK_SECRET: SECRET });
     usd = await ensureAsset(sluice, 'USD', 2);
   });
   afterAll(async () => {
     await sluice.stop();
-    await new Promise((resolve) => operator.close(resolve));
+    await operator.close();
   });
 
   const notFoundEventsFor = (url: string) =>
-    received.filter((event) => event.type === 'wallet_address.not_found' && event.data.walletAddressUrl === url);
+    operator.received.filter(
+      (event) => event.type === 'wallet_address.not_found' && event.data.walletAddressUrl === url,
+    );
 
   it('answers the first request for an address the operator creates when told of it', async () => {
     const url = `${sluice.publicUrls.openPayments}/customers/carol`;

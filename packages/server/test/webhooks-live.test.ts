@@ -2,8 +2,6 @@
 // signed the way Rafiki signs (so a Rafiki webhook handler accepts it), including the events written already claimed
 // by this process (outgoing_payment.created and .completed) and handed to its delivery when their statement commits.
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { isPendingGrant } from '@interledger/open-payments';
 import type { SluiceInstance } from '@sluice/server';
 import {
@@ -14,54 +12,26 @@ import {
   ensureAsset,
   eventually,
   grantToken,
-  isRafikiSigned,
   loadWebhookDocument,
+  startWebhookOperatorEndpoint,
+  type ReceivedWebhookEvent,
+  type WebhookOperatorEndpoint,
   startTestSluice,
   type TestAccount,
 } from '../../../test-support';
 
 const SECRET = 'operator-webhook-secret';
 
-interface ReceivedEvent {
-  id: string;
-  type: string;
-  data: Record<string, unknown>;
-  signed: boolean;
-}
-
-function startOperator() {
-  const received: ReceivedEvent[] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Omit<ReceivedEvent, 'signed'>;
-      received.push({ ...body, signed: isRafikiSigned(body, request.headers['rafiki-signature'], SECRET) });
-      response.statusCode = 200;
-      response.end();
-    });
-  });
-  return new Promise<{ url: string; received: ReceivedEvent[]; close(): Promise<void> }>((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({
-        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`,
-        received,
-        close: () => new Promise((done) => server.close(() => done())),
-      }),
-    ),
-  );
-}
-
 const document = loadWebhookDocument();
 
 describe('webhooks to a live operator endpoint', () => {
-  let operator: Awaited<ReturnType<typeof startOperator>>;
+  let operator: WebhookOperatorEndpoint;
   let sluice: SluiceInstance;
   let alice: TestAccount;
   let bob: TestAccount;
 
   beforeAll(async () => {
-    operator = await startOperator();
+    operator = await startWebhookOperatorEndpoint(SECRET);
     sluice = await startTestSluice({
       WAIT_SECONDS: '1',
       IDENTITY_SERVER_URL: 'http://127.0.0.1:9/idp',
@@ -113,7 +83,7 @@ describe('webhooks to a live operator endpoint', () => {
     const incomingId = incoming.id.split('/').pop() as string;
     const outgoingId = outgoing.id.split('/').pop() as string;
     const ours = () => operator.received.filter((event) => [incomingId, outgoingId].includes(event.data.id as string));
-    const byTypeOf = (type: string) => ours().find((event) => event.type === type) as ReceivedEvent;
+    const byTypeOf = (type: string) => ours().find((event) => event.type === type) as ReceivedWebhookEvent;
 
     await eventually(async () =>
       ours().some((event) => event.type === 'outgoing_payment.completed') ? true : undefined,

@@ -49,6 +49,30 @@ describe('Open Payments rules', () => {
     );
   }
 
+  /** An incoming payment of `value` at Bob and Alice's quote to pay what it expects. */
+  async function quoteForIncoming(value: string) {
+    const incomingToken = await grantToken(alice.client, as(), {
+      access: [{ type: 'incoming-payment', actions: ['create', 'read', 'complete'], identifier: url(bob) }],
+    });
+    const incoming = await alice.client.incomingPayment.create(
+      { url: rs(), accessToken: incomingToken },
+      { walletAddress: url(bob), incomingAmount: { value, assetCode: 'USD', assetScale: 2 } },
+    );
+    const quoteToken = await grantToken(alice.client, as(), { access: [{ type: 'quote', actions: ['create'] }] });
+    const quote = await alice.client.quote.create(
+      { url: rs(), accessToken: quoteToken },
+      { walletAddress: url(alice), receiver: incoming.id, method: 'ilp' },
+    );
+    return { incoming, incomingToken, quote };
+  }
+
+  /** The outgoing payment's row once it is in `state`. */
+  const paymentRowIn = (id: string, state: string) =>
+    eventually(async () => {
+      const row = await sluice.database.knex('outgoing_payments').where({ id }).first();
+      return row.state === state ? row : undefined;
+    });
+
   /** Alice's outgoing payment from `quote`, with an outgoing-payment token. */
   const pay = (token: string, quote: Quote) =>
     alice.client.outgoingPayment.create(
@@ -164,13 +188,23 @@ describe('Open Payments rules', () => {
   it('executes a payment without reading its quote or its payment account again, and pays a quote once', async () => {
     const quote = await quoteFor('300');
     const token = await outgoingToken();
-    const reads: string[] = [];
-    const record = (query: { sql: string }) => reads.push(query.sql);
+    const reads: { sql: string; bindings?: unknown[] }[] = [];
+    const record = (query: { sql: string; bindings?: unknown[] }) => reads.push(query);
+    // What claims took (the worker's poll also claims now and then, finding other payments or none).
+    const claimed: string[] = [];
+    const recordClaims = (response: { rows?: { id: string }[] }, query: { sql: string }) => {
+      if (/^\s*UPDATE outgoing_payments\s+SET lease_owner/.test(query.sql)) {
+        claimed.push(...(response.rows ?? []).map((row) => row.id));
+      }
+    };
     sluice.database.knex.on('query', record);
+    sluice.database.knex.on('query-response', recordClaims);
     const prepares = jest.spyOn(sluice.services.connector!, 'sendPrepare');
     let calls: Parameters<NonNullable<SluiceInstance['services']['connector']>['sendPrepare']>[] = [];
+    let paymentId = '';
     try {
       const payment = await pay(token, quote);
+      paymentId = payment.id.split('/').pop() as string;
       const sent = await eventually(async () => {
         const current = await alice.client.outgoingPayment.get({ url: payment.id, accessToken: token });
         return current.sentAmount.value !== '0' ? current.sentAmount.value : undefined;
@@ -178,6 +212,7 @@ describe('Open Payments rules', () => {
       expect(sent).toBe('300');
     } finally {
       sluice.database.knex.off('query', record);
+      sluice.database.knex.off('query-response', recordClaims);
       calls = [...prepares.mock.calls];
       prepares.mockRestore();
     }
@@ -188,36 +223,29 @@ describe('Open Payments rules', () => {
     expect(packets.filter(([, , options]) => options?.unfulfillable)).toEqual([]);
     // Nothing read the quote: the process that made it knows it, and the creating statement itself sees an earlier
     // use; the worker knew it too, and the connector knew the new payment account.
-    expect(reads.filter((sql) => /from "quotes"/i.test(sql))).toEqual([]);
-    expect(reads.filter((sql) => /select "id", "kind", "asset_id" from "ledger_accounts"/.test(sql))).toEqual([]);
+    expect(reads.filter(({ sql }) => /from "quotes"/i.test(sql))).toEqual([]);
+    const { ledger_account_id: paymentAccount } = await sluice.database
+      .knex('outgoing_payments')
+      .where({ id: paymentId })
+      .first();
+    const accountLookups = reads.filter(({ sql }) =>
+      /select "id", "kind", "asset_id" from "ledger_accounts"/.test(sql),
+    );
+    expect(accountLookups.filter(({ bindings }) => bindings?.includes(paymentAccount))).toEqual([]);
     // Nor did the worker claim it: the payment was written leased to it, as its first attempt, and handed over.
-    expect(reads.filter((sql) => /^\s*UPDATE outgoing_payments\s+SET lease_owner/.test(sql))).toEqual([]);
+    expect(claimed).not.toContain(paymentId);
     await expect(pay(token, quote)).rejects.toMatchObject({ status: 400 });
   }, 60_000);
 
   it('starts a payment for what its receiver expects without reading the receiver again', async () => {
-    const incomingToken = await grantToken(alice.client, as(), {
-      access: [{ type: 'incoming-payment', actions: ['create', 'read'], identifier: url(bob) }],
-    });
-    const incoming = await alice.client.incomingPayment.create(
-      { url: rs(), accessToken: incomingToken },
-      { walletAddress: url(bob), incomingAmount: { value: '450', assetCode: 'USD', assetScale: 2 } },
-    );
-    const quoteToken = await grantToken(alice.client, as(), { access: [{ type: 'quote', actions: ['create'] }] });
-    const quote = await alice.client.quote.create(
-      { url: rs(), accessToken: quoteToken },
-      { walletAddress: url(alice), receiver: incoming.id, method: 'ilp' },
-    );
+    const { incoming, incomingToken, quote } = await quoteForIncoming('450');
     const token = await outgoingToken();
     const reads: string[] = [];
     const record = (query: { sql: string }) => reads.push(query.sql);
     sluice.database.knex.on('query', record);
     try {
       const id = (await pay(token, quote)).id.split('/').pop() as string;
-      await eventually(async () => {
-        const row = await sluice.database.knex('outgoing_payments').where({ id }).first();
-        return row.state === 'COMPLETED' ? row : undefined;
-      });
+      await paymentRowIn(id, 'COMPLETED');
     } finally {
       sluice.database.knex.off('query', record);
     }
@@ -228,28 +256,14 @@ describe('Open Payments rules', () => {
   }, 60_000);
 
   it('fails a payment its receiver refuses, giving the wallet everything back', async () => {
-    const incomingToken = await grantToken(alice.client, as(), {
-      access: [{ type: 'incoming-payment', actions: ['create', 'read', 'complete'], identifier: url(bob) }],
-    });
-    const incoming = await alice.client.incomingPayment.create(
-      { url: rs(), accessToken: incomingToken },
-      { walletAddress: url(bob), incomingAmount: { value: '700', assetCode: 'USD', assetScale: 2 } },
-    );
-    const quoteToken = await grantToken(alice.client, as(), { access: [{ type: 'quote', actions: ['create'] }] });
-    const quote = await alice.client.quote.create(
-      { url: rs(), accessToken: quoteToken },
-      { walletAddress: url(alice), receiver: incoming.id, method: 'ilp' },
-    );
+    const { incoming, incomingToken, quote } = await quoteForIncoming('700');
     // Closed before the payment starts: its receiver takes nothing more.
     await alice.client.incomingPayment.complete({ url: incoming.id, accessToken: incomingToken });
     const accountId = await sluice.services.walletAddressAccountId!(alice.walletAddress);
     const before = (await sluice.services.connector!.getBalance(accountId)).balance;
     const payment = await pay(await outgoingToken(), quote);
     const id = payment.id.split('/').pop() as string;
-    const failed = await eventually(async () => {
-      const row = await sluice.database.knex('outgoing_payments').where({ id }).first();
-      return row.state === 'FAILED' ? row : undefined;
-    });
+    const failed = await paymentRowIn(id, 'FAILED');
     expect(failed).toMatchObject({ sent_amount: '0', error: expect.any(String) });
     // The fee too: nothing was sent.
     expect((await sluice.services.connector!.getBalance(accountId)).balance).toBe(before);
@@ -286,10 +300,7 @@ describe('Open Payments rules', () => {
     } finally {
       worker.start();
     }
-    const done = await eventually(async () => {
-      const row = await sluice.database.knex('outgoing_payments').where({ id }).first();
-      return row.state === 'COMPLETED' ? row : undefined;
-    });
+    const done = await paymentRowIn(id, 'COMPLETED');
     expect(done).toMatchObject({ attempts: 1, sent_amount: '200' });
   }, 60_000);
 
@@ -320,10 +331,7 @@ describe('Open Payments rules', () => {
       spy.mockRestore();
       worker.start();
     }
-    const done = await eventually(async () => {
-      const row = await sluice.database.knex('outgoing_payments').where({ id }).first();
-      return row.state === 'COMPLETED' ? row : undefined;
-    });
+    const done = await paymentRowIn(id, 'COMPLETED');
     expect(done).toMatchObject({ attempts: 1, sent_amount: '300' });
   }, 60_000);
 

@@ -18,3 +18,4 @@ export {
   type ReceivedWebhookEvent,
   type WebhookOperatorEndpoint,
 } from './webhook-operator';
+export { ilpOverHttpPlugin, querySpsp } from './ilp-over-http-sender';

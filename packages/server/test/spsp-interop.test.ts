@@ -10,44 +10,11 @@ import {
   createAccount,
   depositAssetLiquidity,
   ensureAsset,
+  ilpOverHttpPlugin as httpPlugin,
+  querySpsp as spsp,
   startTestSluice,
   type TestAccount,
 } from '../../../test-support';
-
-/** A plugin (the ilp-plugin interface both libraries use) speaking ILP over HTTP to a connector, as a peer. */
-function httpPlugin(endpoint: string, token: string) {
-  let connected = false;
-  return {
-    async connect() {
-      connected = true;
-    },
-    async disconnect() {
-      connected = false;
-    },
-    isConnected: () => connected,
-    async sendData(data: Buffer): Promise<Buffer> {
-      const response = await fetch(endpoint, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
-        body: data,
-      });
-      if (response.status !== 200) throw new Error(`ILP over HTTP answered ${response.status}`);
-      return Buffer.from(await response.arrayBuffer());
-    },
-    registerDataHandler() {},
-    deregisterDataHandler() {},
-  };
-}
-
-async function spsp(url: string, headers: Record<string, string> = {}) {
-  const response = await fetch(url, {
-    headers: { accept: 'application/spsp4+json, application/spsp+json', ...headers },
-  });
-  return {
-    response,
-    body: (await response.json()) as { destination_account: string; shared_secret: string; receipts_enabled: boolean },
-  };
-}
 
 describe('reference clients pay a wallet address over SPSP and ILP over HTTP', () => {
   let sluice: SluiceInstance;

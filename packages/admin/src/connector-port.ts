@@ -94,7 +94,10 @@ export interface ConnectorPort {
   getAssetLiquidity(assetId: string): Promise<bigint>;
   /** The peer's account balance. */
   getPeerLiquidity(peerId: string): Promise<bigint>;
-  /** The balance of the wallet address's ledger account; null when it has none yet (reading never creates one). */
+  /**
+   * The balance of the account a wallet address withdrawal takes (see createWalletAddressWithdrawal); null when it has
+   * none yet (reading never creates one).
+   */
   getWalletAddressLiquidity(walletAddressId: string): Promise<bigint | null>;
   /**
    * What the ledger accounts of these outgoing payments hold (balance less what packets in flight hold), by payment
@@ -131,13 +134,20 @@ export interface ConnectorPort {
    * that case with success, so an adapter checks first); an unknown id is unknown_transfer.
    */
   /**
-   * Withdraws from the ledger account that holds a wallet address's balance (everything available when `amount` is
-   * absent); returns the amount withdrawn. 0 available → insufficient_balance.
+   * Withdraws everything available in the account a wallet address withdrawal takes (Rafiki's wallet address
+   * account): its balance in ledger funding mode, what it received over SPSP in webhook funding mode; returns the
+   * amount withdrawn. 0 available → insufficient_balance.
    */
   createWalletAddressWithdrawal(input: {
     id: string;
     walletAddressId: string;
-    amount?: bigint;
+    timeoutSeconds: bigint;
+  }): Promise<bigint>;
+  /** Withdraws `amount` of what an incoming payment received from its wallet address's balance account. */
+  createIncomingPaymentWithdrawal(input: {
+    id: string;
+    walletAddressId: string;
+    amount: bigint;
     timeoutSeconds: bigint;
   }): Promise<bigint>;
   /** Withdraws everything still in an outgoing payment's ledger account; returns the amount. */

@@ -51,6 +51,8 @@ export type { Quote, QuoteService } from './quotes/quote-service';
 export type { Fee, FeeService, FeeType } from './fees/fee-service';
 export { FeeError } from './fees/fee-service';
 export type { LocalStreamReceiver } from './stream/local-stream-receiver';
+export { connectionKindAt } from './stream/wallet-address-receivers';
+export { announceDueWebMonetization } from './wallet-addresses/web-monetization';
 export { signWebhook } from './webhooks/webhook-delivery';
 export { recordWebhookEvent } from './webhooks/webhook-events';
 export { canonicalJson } from './webhooks/canonical-json';

@@ -25,6 +25,11 @@ import {
 import { outgoingPaymentRoutes } from './outgoing-payments/outgoing-payment-routes';
 import { createPaymentWorker } from './outgoing-payments/payment-worker';
 import { createWalletAddressOnDemand } from './wallet-addresses/wallet-address-on-demand';
+import {
+  announceDueWebMonetization,
+  createWebMonetizationAnnouncer,
+  type WebMonetizationPolicy,
+} from './wallet-addresses/web-monetization';
 import type { PaymentLedger } from './outgoing-payments/payment-ledger';
 import type { PaymentSlot } from './outgoing-payments/payment-worker';
 import { createWebhookDelivery } from './webhooks/webhook-delivery';
@@ -65,6 +70,11 @@ export interface ResourceServerDeps {
    * for the operator to create it, looking every `pollIntervalMs` (Rafiki: 1,500 and 100 ms). Default: no wait.
    */
   walletAddressOnDemand?: { timeoutMs: number; pollIntervalMs: number };
+  /**
+   * When money paid over SPSP is announced (wallet_address.web_monetization), besides the asset's withdrawalThreshold,
+   * and how often due announcements are looked for (default 1,000 ms).
+   */
+  webMonetization?: WebMonetizationPolicy & { checkIntervalMs?: number };
   /**
    * Secret this server's Open Payments client key is derived from (for paying receivers on other servers);
    * without it only receivers on this server can be paid.
@@ -136,6 +146,12 @@ export function createResourceServer(deps: ResourceServerDeps) {
     incomingPayments,
     receivers,
     webhooks: webhookDelivery,
+    webMonetization: deps.webMonetization,
+  });
+  const webMonetizationAnnouncer = createWebMonetizationAnnouncer({
+    knex,
+    intervalMs: deps.webMonetization?.checkIntervalMs ?? 1_000,
+    onError: (error) => logger.warn({ err: error }, 'web monetization announcement failed'),
   });
   const keyCache = new JwksKeyCache({ fetchJwks: deps.fetchJwks ?? fetchJwksOverHttp, ttlMs: 60_000 });
   const access = { introspect: deps.introspect, keyCache, authServerUrl: deps.authServerUrl, openPaymentsUrl };
@@ -222,11 +238,17 @@ export function createResourceServer(deps: ResourceServerDeps) {
     outgoingPayments,
     localStreamReceiver,
     worker,
+    /**
+     * Writes now up to `limit` wallet_address.web_monetization events that are due (the periodic check does it within
+     * a second anyway); resolves with how many (the admin API's triggerWalletAddressEvents).
+     */
+    announceDueWebMonetization: (limit: number) => announceDueWebMonetization(knex, limit),
     /** Loads what the routes need before the first request (the OpenAPI document); rejects when it cannot. */
     ready: () => validation.ready(),
-    /** Starts the background work: payment execution, incoming payment expiry, webhook delivery. */
+    /** Starts the background work: payment execution, incoming payment expiry, Web Monetization, webhook delivery. */
     start(): void {
       worker?.start();
+      webMonetizationAnnouncer.start();
       webhookDelivery?.start();
       if (webhookDelivery && deps.listen) {
         unlisten = deps
@@ -254,6 +276,7 @@ export function createResourceServer(deps: ResourceServerDeps) {
       const stopListening = await unlisten;
       await stopListening?.();
       await worker?.stop();
+      await webMonetizationAnnouncer.stop();
       await webhookDelivery?.stop();
     },
   };

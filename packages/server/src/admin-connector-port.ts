@@ -4,15 +4,21 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { ConnectorError, type AssetService, type Ledger, type PeerService } from '@sluice/connector';
 import type { ConnectorPort } from '@sluice/admin';
-import { walletAddressAccountId } from './payment-ledger';
+import { walletAddressAccountId, type WalletAccountKind } from './payment-ledger';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * `walletAddressAccount` is the account a wallet address withdrawal (and its `liquidity`) is about, as Rafiki's wallet
+ * address account: its balance (`wallet_address`, ledger funding) or its Web Monetization money (webhook funding).
+ */
 export function connectorPortOver(
   knex: Knex,
   services: { assets: AssetService; peers: PeerService; ledger: Ledger },
+  options: { walletAddressAccount?: WalletAccountKind } = {},
 ): ConnectorPort {
   const { assets, peers, ledger } = services;
+  const walletAddressAccount = options.walletAddressAccount ?? 'wallet_address';
 
   const liquidityAccount = async (assetId: string): Promise<string> => {
     const accounts = await ledger.getAssetAccountIds(assetId);
@@ -70,8 +76,8 @@ export function connectorPortOver(
     },
     async getWalletAddressLiquidity(walletAddressId) {
       const account = await knex('ledger_accounts')
-        .where({ kind: 'wallet_address', owner_id: walletAddressId })
-        .first();
+        .where({ kind: walletAddressAccount, owner_id: walletAddressId })
+        .first('id');
       return account ? (await ledger.getBalance(account.id as string)).balance : null;
     },
 
@@ -116,16 +122,24 @@ export function connectorPortOver(
       const accountId = await walletAddressAccountId(knex, walletAddressId, walletAddress.asset_id as string);
       return ledger.deposit({ id, accountId, amount });
     },
-    async createWalletAddressWithdrawal({ id, walletAddressId, amount, timeoutSeconds }) {
+    async createWalletAddressWithdrawal({ id, walletAddressId, timeoutSeconds }) {
+      const account = await knex('ledger_accounts')
+        .where({ kind: walletAddressAccount, owner_id: walletAddressId })
+        .first('id');
+      const available = account ? ((await ledger.getBalance(account.id as string)).available ?? 0n) : 0n;
+      if (!account || available <= 0n) {
+        throw new ConnectorError('insufficient_balance', 'the wallet address has nothing to withdraw');
+      }
+      await withdraw(id, account.id as string, available, timeoutSeconds);
+      return available;
+    },
+    async createIncomingPaymentWithdrawal({ id, walletAddressId, amount, timeoutSeconds }) {
       const account = await knex('ledger_accounts')
         .where({ kind: 'wallet_address', owner_id: walletAddressId })
         .first('id');
       if (!account) throw new ConnectorError('insufficient_balance', 'the wallet address has no balance');
-      const available = (await ledger.getBalance(account.id as string)).available ?? 0n;
-      const value = amount ?? available;
-      if (value <= 0n) throw new ConnectorError('insufficient_balance', 'the wallet address has no balance');
-      await withdraw(id, account.id as string, value, timeoutSeconds);
-      return value;
+      await withdraw(id, account.id as string, amount, timeoutSeconds);
+      return amount;
     },
     async createOutgoingPaymentWithdrawal({ id, paymentAccountId, timeoutSeconds }) {
       const available = (await ledger.getBalance(paymentAccountId)).available ?? 0n;

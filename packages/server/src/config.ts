@@ -45,6 +45,11 @@ export interface SluiceConfig {
   walletAddressLookupTimeoutMs: number;
   /** How often it looks meanwhile. */
   walletAddressPollingFrequencyMs: number;
+  /**
+   * Rafiki's WITHDRAWAL_THROTTLE_DELAY: money received over SPSP is announced (wallet_address.web_monetization) at
+   * most this many ms after it arrived; unset = only when it reaches the asset's withdrawalThreshold.
+   */
+  withdrawalThrottleDelayMs?: number;
   /** Rafiki-format rates endpoint; unset = the built-in static table. */
   exchangeRatesUrl?: string;
   exchangeRatesLifetimeMs: number;
@@ -218,6 +223,9 @@ export function loadConfig(env: Environment = process.env, options: { services?:
     quoteLifespanSeconds: readPositiveInteger(env, 'QUOTE_LIFESPAN_SECONDS', 30),
     walletAddressLookupTimeoutMs: readInteger(env, 'WALLET_ADDRESS_LOOKUP_TIMEOUT_MS', 1_500, 0),
     walletAddressPollingFrequencyMs: readPositiveInteger(env, 'WALLET_ADDRESS_POLLING_FREQUENCY_MS', 100),
+    withdrawalThrottleDelayMs: env.WITHDRAWAL_THROTTLE_DELAY
+      ? readInteger(env, 'WITHDRAWAL_THROTTLE_DELAY', 0, 0)
+      : undefined,
     exchangeRatesUrl: readUrl(env, 'EXCHANGE_RATES_URL'),
     exchangeRatesLifetimeMs: readPositiveInteger(env, 'EXCHANGE_RATES_LIFETIME', 15_000),
     connectorSpread: readSpread(env),

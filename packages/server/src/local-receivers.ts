@@ -1,9 +1,11 @@
 // Routes each active wallet address's ILP address (`<ILP_ADDRESS>.<segment>`) to the embedded STREAM receiver, with
-// the money credited to that wallet address's ledger account. Wallet addresses created in this process are routed at
-// once; a periodic sync picks up those created or deactivated by other processes on the same database.
+// the money credited to that wallet address's ledger account — or, for money paid over SPSP when the operator funds
+// payments by webhook, to its Web Monetization account, which the operator withdraws as Rafiki's wallet address
+// account. Wallet addresses created in this process are routed at once; a periodic sync picks up those created or
+// deactivated by other processes on the same database.
 import type { Knex } from 'knex';
 import type { Connector, LocalReceiverHandler } from '@sluice/connector';
-import type { LocalStreamReceiver, WalletAddress } from '@sluice/resource';
+import { connectionKindAt, type LocalStreamReceiver, type WalletAddress } from '@sluice/resource';
 import type { Logger } from './logger';
 import type { WalletAccountIds } from './payment-ledger';
 
@@ -13,9 +15,11 @@ export function createLocalReceiverRoutes(deps: {
   connector: Connector;
   receiver: LocalStreamReceiver;
   walletAccounts: WalletAccountIds;
+  /** Where SPSP money goes: given (webhook funding), a wallet address's web_monetization accounts. */
+  webMonetizationAccounts?: WalletAccountIds;
   syncIntervalMs?: number;
 }) {
-  const { knex, connector, walletAccounts } = deps;
+  const { knex, connector, walletAccounts, webMonetizationAccounts } = deps;
   const registered = new Map<string, { unregister: () => void; walletAddressId: string }>();
   let timer: NodeJS.Timeout | undefined;
 
@@ -23,10 +27,15 @@ export function createLocalReceiverRoutes(deps: {
 
   function route(walletAddressId: string, assetId: string, segment: string): void {
     if (registered.has(segment)) return;
+    const address = `${connector.ilpAddress}.${segment}`;
     const unregister = connector.registerLocalReceiver(
       segment,
       handler,
-      () => walletAccounts.get(knex, walletAddressId, assetId),
+      (destination) =>
+        (webMonetizationAccounts && connectionKindAt(address, destination) === 'spsp'
+          ? webMonetizationAccounts
+          : walletAccounts
+        ).get(knex, walletAddressId, assetId),
       { settles: true },
     );
     registered.set(segment, { unregister, walletAddressId });

@@ -5,45 +5,52 @@ import type { Knex } from 'knex';
 import { ConnectorError, createLedger, type Connector } from '@sluice/connector';
 import { InsufficientFundsError, type PaymentLedger } from '@sluice/resource';
 
-/** The ledger account that holds a wallet address's balance, created on first use. */
+/**
+ * A wallet address's ledger accounts: `wallet_address` holds its balance (and what its incoming payments received);
+ * `web_monetization` what it received over SPSP, kept apart in webhook funding mode.
+ */
+export type WalletAccountKind = 'wallet_address' | 'web_monetization';
+
+/** The wallet address's ledger account of that kind, created on first use. */
 export async function walletAddressAccountId(
   db: Knex | Knex.Transaction,
   walletAddressId: string,
   assetId: string,
+  kind: WalletAccountKind = 'wallet_address',
 ): Promise<string> {
-  const existing = await db('ledger_accounts').where({ kind: 'wallet_address', owner_id: walletAddressId }).first('id');
+  const existing = await db('ledger_accounts').where({ kind, owner_id: walletAddressId }).first('id');
   if (existing) return existing.id as string;
   try {
     const account = await createLedger({ knex: db as Knex }).createLedgerAccount({
       assetId,
-      kind: 'wallet_address',
+      kind,
       ownerId: walletAddressId,
     });
     return account.id;
   } catch (error) {
     // Created concurrently by another request: use that one.
     if (error instanceof ConnectorError && error.code === 'duplicate_account') {
-      const row = await db('ledger_accounts').where({ kind: 'wallet_address', owner_id: walletAddressId }).first('id');
+      const row = await db('ledger_accounts').where({ kind, owner_id: walletAddressId }).first('id');
       if (row) return row.id as string;
     }
     throw error;
   }
 }
 
-/** Wallet address ledger account ids, remembered: an account, once committed, never changes or goes away. */
+/** Wallet address ledger account ids of one kind, remembered: an account, once committed, never changes or goes away. */
 export interface WalletAccountIds {
   get(db: Knex | Knex.Transaction, walletAddressId: string, assetId: string): Promise<string>;
   /** The account when it exists (without creating it). */
   find(db: Knex, walletAddressId: string): Promise<string | undefined>;
 }
 
-export function createWalletAccountIds(): WalletAccountIds {
+export function createWalletAccountIds(kind: WalletAccountKind = 'wallet_address'): WalletAccountIds {
   const known = new Map<string, string>();
   return {
     async get(db, walletAddressId, assetId) {
       const cached = known.get(walletAddressId);
       if (cached !== undefined) return cached;
-      const id = await walletAddressAccountId(db, walletAddressId, assetId);
+      const id = await walletAddressAccountId(db, walletAddressId, assetId, kind);
       // Inside a transaction the account may have just been created by it, and would be gone if it rolled back.
       if (!(db as Knex.Transaction).isTransaction) known.set(walletAddressId, id);
       return id;
@@ -51,7 +58,7 @@ export function createWalletAccountIds(): WalletAccountIds {
     async find(db, walletAddressId) {
       const cached = known.get(walletAddressId);
       if (cached !== undefined) return cached;
-      const row = await db('ledger_accounts').where({ kind: 'wallet_address', owner_id: walletAddressId }).first('id');
+      const row = await db('ledger_accounts').where({ kind, owner_id: walletAddressId }).first('id');
       if (row) known.set(walletAddressId, row.id as string);
       return row?.id as string | undefined;
     },

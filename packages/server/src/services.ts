@@ -103,6 +103,8 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
         );
       }
       const walletAccounts = createWalletAccountIds();
+      // Webhook funding (Rafiki's model): money paid over SPSP is kept apart, for the operator to withdraw.
+      const webhookFunding = config.paymentFunding === 'webhook';
       const paymentLedger = createConnectorPaymentLedger({ knex, connector, walletAccounts });
       // The local receiver routes are built after the resource server they serve; changes reach them through this.
       const walletAddressListeners: ((walletAddress: WalletAddress) => void)[] = [];
@@ -137,6 +139,7 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
           timeoutMs: config.walletAddressLookupTimeoutMs,
           pollIntervalMs: config.walletAddressPollingFrequencyMs,
         },
+        webMonetization: { throttleDelayMs: config.withdrawalThrottleDelayMs },
         clientKeySecret: Buffer.from(secrets.streamSecret, 'base64'),
         onWalletAddressChanged: (walletAddress) =>
           walletAddressListeners.forEach((listener) => listener(walletAddress)),
@@ -147,6 +150,7 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
         connector,
         receiver: resource.localStreamReceiver,
         walletAccounts,
+        webMonetizationAccounts: webhookFunding ? createWalletAccountIds('web_monetization') : undefined,
       });
       walletAddressListeners.push(localReceivers.changed);
       await localReceivers.start();
@@ -166,7 +170,11 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
         logger: logger.child({ service: 'admin' }),
         adminApiSecret: secrets.adminApiSecret,
         resource,
-        connector: connectorPortOver(knex, { assets: connector, peers: connector, ledger: connector }),
+        connector: connectorPortOver(
+          knex,
+          { assets: connector, peers: connector, ledger: connector },
+          { walletAddressAccount: config.paymentFunding === 'webhook' ? 'web_monetization' : 'wallet_address' },
+        ),
       }).routes;
     }
 

@@ -19,6 +19,8 @@ describe('loadConfig', () => {
     expect(config.walletAddressLookupTimeoutMs).toBe(1_500);
     expect(config.walletAddressPollingFrequencyMs).toBe(100);
     expect(loadConfig({ WALLET_ADDRESS_LOOKUP_TIMEOUT_MS: '0' }).walletAddressLookupTimeoutMs).toBe(0);
+    expect(config.withdrawalThrottleDelayMs).toBeUndefined();
+    expect(loadConfig({ WITHDRAWAL_THROTTLE_DELAY: '60000' }).withdrawalThrottleDelayMs).toBe(60_000);
   });
 
   it.each([
@@ -35,6 +37,7 @@ describe('loadConfig', () => {
     ['SHUTDOWN_TIMEOUT_MS', '0'],
     ['WALLET_ADDRESS_LOOKUP_TIMEOUT_MS', '-5'],
     ['WALLET_ADDRESS_POLLING_FREQUENCY_MS', '0'],
+    ['WITHDRAWAL_THROTTLE_DELAY', 'soon'],
   ])('refuses %s=%s with an error naming the variable', (variable, value) => {
     let caught: unknown;
     try {

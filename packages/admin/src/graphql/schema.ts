@@ -108,7 +108,11 @@ export const typeDefs = /* GraphQL */ `
     createOutgoingPaymentFromIncomingPayment(
       input: CreateOutgoingPaymentFromIncomingPaymentInput!
     ): OutgoingPaymentResponse!
-    "Withdraws a wallet address's whole balance out of Sluice's ledger (two-phase when timeoutSeconds > 0)."
+    """
+    Withdraws out of Sluice's ledger (two-phase when timeoutSeconds > 0) all of a wallet address's liquidity: its
+    balance (PAYMENT_FUNDING=ledger), or what it received over SPSP, as wallet_address.web_monetization events announce
+    (PAYMENT_FUNDING=webhook).
+    """
     createWalletAddressWithdrawal(input: CreateWalletAddressWithdrawalInput!): WalletAddressWithdrawalMutationResponse
     "Pays out what a completed or expired incoming payment received (webhook funding), once per payment."
     createIncomingPaymentWithdrawal(input: CreateIncomingPaymentWithdrawalInput!): LiquidityMutationResponse
@@ -128,6 +132,8 @@ export const typeDefs = /* GraphQL */ `
     voidLiquidityWithdrawal(input: VoidLiquidityWithdrawalInput!): LiquidityMutationResponse
 
     createWalletAddress(input: CreateWalletAddressInput!): CreateWalletAddressMutationResponse!
+    "Writes now up to limit wallet_address.web_monetization events that are due; count is how many."
+    triggerWalletAddressEvents(input: TriggerWalletAddressEventsInput!): TriggerWalletAddressEventsMutationResponse!
     updateWalletAddress(input: UpdateWalletAddressInput!): UpdateWalletAddressMutationResponse!
     "Registers a public key that signs the wallet address's Open Payments requests."
     createWalletAddressKey(input: CreateWalletAddressKeyInput!): CreateWalletAddressKeyMutationResponse
@@ -357,7 +363,10 @@ export const typeDefs = /* GraphQL */ `
   type WalletAddress implements Model {
     id: ID!
     asset: Asset!
-    "Balance of the wallet address's ledger account; null when it has none yet."
+    """
+    Balance of the wallet address's ledger account (PAYMENT_FUNDING=ledger), or of what it received over SPSP and is
+    still to be withdrawn (PAYMENT_FUNDING=webhook, as Rafiki's); null when it has none yet.
+    """
     liquidity: UInt64
     "The same balance (the name PAYMENT_FUNDING=ledger operators use); null when the account has none yet."
     balance: UInt64
@@ -442,6 +451,16 @@ export const typeDefs = /* GraphQL */ `
 
   type CreateWalletAddressMutationResponse {
     walletAddress: WalletAddress
+  }
+
+  input TriggerWalletAddressEventsInput {
+    "At most this many wallet addresses (1 to 1,000)."
+    limit: Int!
+    idempotencyKey: String
+  }
+
+  type TriggerWalletAddressEventsMutationResponse {
+    count: Int
   }
 
   type UpdateWalletAddressMutationResponse {

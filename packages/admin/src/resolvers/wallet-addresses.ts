@@ -56,6 +56,13 @@ export const walletAddressResolvers: ResolverMap = {
   },
 
   Mutation: {
+    triggerWalletAddressEvents: field<unknown, { input: { limit: number } }>(async (_source, { input }, context) => {
+      if (!Number.isInteger(input.limit) || input.limit < 1 || input.limit > 1000) {
+        throw badInput('limit must be an integer from 1 to 1,000');
+      }
+      return { count: await context.resource.announceDueWebMonetization(input.limit) };
+    }),
+
     createWalletAddress: field<
       unknown,
       {

@@ -1,5 +1,5 @@
-// Money leaving Sluice's ledger to the operator: a wallet address's balance (ledger funding), what an incoming
-// payment received or what an outgoing payment left unsent (webhook funding). Payment withdrawals use the payment's
+// Money leaving Sluice's ledger to the operator: a wallet address's balance (ledger funding) or what it received over
+// SPSP (webhook funding), what an incoming payment received or what an outgoing payment left unsent (webhook funding). Payment withdrawals use the payment's
 // id as the ledger transfer id, so each payment pays out at most once, whatever is retried.
 import { AdminError, ErrorCode, isUuid, notFound } from '../errors';
 import { field, type ResolverMap } from '../graphql/build-schema';
@@ -46,7 +46,7 @@ export const withdrawalResolvers: ResolverMap = {
         }
         if (payment.receivedAmount.value === 0n) throw new AdminError(ErrorCode.Forbidden, 'nothing was received');
         await translated(() =>
-          connector.createWalletAddressWithdrawal({
+          connector.createIncomingPaymentWithdrawal({
             id: payoutTransferId(payment.id),
             walletAddressId: payment.walletAddressId,
             amount: payment.receivedAmount.value,

@@ -11,6 +11,8 @@ export const LEDGER_ACCOUNT_KINDS = [
   'wallet_address',
   'incoming_payment',
   'outgoing_payment',
+  /** Money a wallet address received over SPSP, kept apart for the operator in webhook funding mode. */
+  'web_monetization',
   'other',
 ] as const;
 

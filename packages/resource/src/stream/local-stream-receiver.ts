@@ -1,8 +1,9 @@
 // Money arriving over STREAM for our wallet addresses: the connector hands each Prepare addressed below
 // `<ILP_ADDRESS>.<wallet address segment>` to handlePrepare, in-process. Incoming payments are credited here, once
-// per fulfilled packet, never above incomingAmount. The credit (or an SPSP receipt's total) is written by the same
-// statement that posts the packet's money to the wallet address's ledger account (the connector's settlement), so a
-// crash can never leave an incoming payment credited without the money, or the money without the credit.
+// per fulfilled packet, never above incomingAmount. The credit (or, for SPSP money, the wallet address's Web
+// Monetization total and a receipt's) is written by the same statement that posts the packet's money to the ledger
+// account the connector credits (its settlement), so a crash can never leave an incoming payment credited without
+// the money, or the money without the credit.
 import type { Knex } from 'knex';
 import { IlpError, IlpErrorCode } from '@sluice/ilp';
 import {
@@ -20,7 +21,13 @@ import {
 } from '../incoming-payments/incoming-payment-service';
 import type { WalletAddressService } from '../wallet-addresses/wallet-address-service';
 import type { WebhookHandoff } from '../webhooks/webhook-delivery';
-import { decodeConnectionTag, type WalletAddressReceivers } from './wallet-address-receivers';
+import { webMonetizationReceiptWrite, type WebMonetizationPolicy } from '../wallet-addresses/web-monetization';
+import {
+  connectionKindAt,
+  decodeConnectionTag,
+  type ConnectionTarget,
+  type WalletAddressReceivers,
+} from './wallet-address-receivers';
 
 /** The connector's offer to post a packet's money in one statement with our own write (its LocalSettlement). */
 export interface PacketSettlement {
@@ -35,6 +42,8 @@ export interface LocalStreamReceiverDeps {
   receivers: WalletAddressReceivers;
   /** This process's webhook delivery: an incoming_payment.completed event is written claimed and handed to it. */
   webhooks?: WebhookHandoff;
+  /** When SPSP money is announced to the operator (wallet_address.web_monetization); default: by threshold only. */
+  webMonetization?: WebMonetizationPolicy;
 }
 
 function unreachable(ilpAddress: string): IlpReply {
@@ -44,10 +53,14 @@ function unreachable(ilpAddress: string): IlpReply {
 
 export function createLocalStreamReceiver(deps: LocalStreamReceiverDeps) {
   const prefix = `${deps.ilpAddress}.`;
+  const webMonetization = deps.webMonetization ?? {};
 
   // No remainingAmount hook: the credit enforces incomingAmount in its own statement, and only a packet it refuses
   // costs a read (to tell the sender how much more it may send).
-  const hooksFor = (settlement: PacketSettlement | undefined): ReceiverHooks => ({
+  const hooksFor = (
+    settlement: PacketSettlement | undefined,
+    addressedTo: { kind: ConnectionTarget['kind']; walletAddressId: string },
+  ): ReceiverHooks => ({
     async onMoney(money) {
       const target = decodeConnectionTag(money.connectionTag);
       if (!target) throw new ReceiverDeclineError('unknown connection');
@@ -55,13 +68,18 @@ export function createLocalStreamReceiver(deps: LocalStreamReceiverDeps) {
         throw new ReceiverDeclineError('the packet expired', { temporary: true });
       }
       if (!settlement) throw new ReceiverDeclineError('money must come through the ledger', { temporary: true });
+      // The address says which account the connector credits; the token must agree, or money meant for one would
+      // be counted as the other's.
+      if (target.kind !== addressedTo.kind) throw new ReceiverDeclineError('unknown connection');
       if (target.kind === 'spsp') {
-        // SPSP money lands on the wallet address's balance; only a receipt needs state of ours.
-        if (!money.receipts) return;
-        const [total] = await settleOrDecline(settlement, receiptTotalWrite(money.connectionId, money.amount));
+        // Web Monetization: the wallet address's total (announced to the operator), and a receipt's when asked for.
+        const received = webMonetizationReceiptWrite(addressedTo.walletAddressId, money.amount, webMonetization);
+        const [row] = await settleOrDecline(settlement, (condition) =>
+          withReceiptTotal(received(condition), money.receipts ? money.connectionId : undefined, money.amount),
+        );
         // No row: the ledger's own preconditions failed and nothing was recorded.
-        if (!total) throw new ReceiverDeclineError('the payment could not be recorded now', { temporary: true });
-        return { totalReceived: BigInt(String(total.total_received)) };
+        if (!row) throw new ReceiverDeclineError('the payment could not be recorded now', { temporary: true });
+        return money.receipts ? { totalReceived: BigInt(String(row.total_received)) } : undefined;
       }
       const rows = await settleOrDecline(
         settlement,
@@ -97,22 +115,38 @@ export function createLocalStreamReceiver(deps: LocalStreamReceiverDeps) {
       const segment = prepare.destination.slice(prefix.length).split('.', 1)[0];
       const walletAddress = await deps.walletAddresses.getByIlpSegment(segment);
       if (!walletAddress || walletAddress.status !== 'active') return unreachable(deps.ilpAddress);
-      return deps.receivers.receiverFor(walletAddress.ilpAddress).handlePrepare(prepare, hooksFor(settlement));
+      const addressedTo = {
+        kind: connectionKindAt(walletAddress.ilpAddress, prepare.destination),
+        walletAddressId: walletAddress.id,
+      };
+      return deps.receivers
+        .receiverAt(walletAddress.ilpAddress, prepare.destination)
+        .handlePrepare(prepare, hooksFor(settlement, addressedTo));
     },
   };
 }
 
-/** Adds a packet to its STREAM connection's receipt total, returning the new total in `settled`. */
-function receiptTotalWrite(connectionId: string, amount: bigint) {
-  return (condition: string) => ({
-    sql: `settled AS (
+/**
+ * Ends an SPSP packet's write with `settled`: with a `connectionId` (receipts asked for), the packet added to its
+ * STREAM connection's receipt total, returning the new total; without, one row once `received` wrote its own.
+ */
+function withReceiptTotal(
+  received: { sql: string; bindings: Knex.Value[] },
+  connectionId: string | undefined,
+  amount: bigint,
+): { sql: string; bindings: Knex.Value[] } {
+  if (connectionId === undefined) {
+    return { sql: `${received.sql}, settled AS (SELECT true AS settled FROM received)`, bindings: received.bindings };
+  }
+  return {
+    sql: `${received.sql}, settled AS (
        INSERT INTO stream_receipt_totals (connection_id, total_received)
-       SELECT ?, ?::numeric WHERE (${condition})
+       SELECT ?, ?::numeric FROM received
        ON CONFLICT (connection_id) DO UPDATE
          SET total_received = stream_receipt_totals.total_received + EXCLUDED.total_received, updated_at = now()
        RETURNING total_received)`,
-    bindings: [connectionId, amount.toString()],
-  });
+    bindings: [...received.bindings, connectionId, amount.toString()],
+  };
 }
 
 /**

@@ -20,7 +20,23 @@ export function decodeConnectionTag(tag: string | undefined): ConnectionTarget |
 }
 
 /**
- * One stateless STREAM receiver per wallet address ILP address (`<ILP_ADDRESS>.<segment>`), all from one server
+ * SPSP connections live one segment below their wallet address (`<wallet address ILP address>.spsp.<token>`), so the
+ * connector can tell Web Monetization money from an incoming payment's by the address alone and credit the account
+ * each belongs to. A STREAM token is far longer than this segment, so the two never collide.
+ */
+const SPSP_SEGMENT = 'spsp';
+
+/** What a packet's destination below a wallet address's ILP address is for. */
+export function connectionKindAt(walletAddressIlpAddress: string, destination: string): ConnectionTarget['kind'] {
+  return destination.startsWith(`${walletAddressIlpAddress}.${SPSP_SEGMENT}.`) ? 'spsp' : 'incoming-payment';
+}
+
+function serverAddressFor(walletAddressIlpAddress: string, kind: ConnectionTarget['kind']): string {
+  return kind === 'spsp' ? `${walletAddressIlpAddress}.${SPSP_SEGMENT}` : walletAddressIlpAddress;
+}
+
+/**
+ * One stateless STREAM receiver per wallet address ILP address (`<ILP_ADDRESS>.<segment>`, and `.spsp` below it), all from one server
  * secret: credentials can be minted and packets answered by any instance without shared state.
  */
 export function createWalletAddressReceivers(deps: { streamSecret: Buffer }) {
@@ -35,13 +51,18 @@ export function createWalletAddressReceivers(deps: { streamSecret: Buffer }) {
     return receiver;
   };
   return {
-    receiverFor,
+    /** The receiver answering packets to `destination`, below the wallet address's ILP address. */
+    receiverAt(walletAddressIlpAddress: string, destination: string): StreamReceiver {
+      return receiverFor(
+        serverAddressFor(walletAddressIlpAddress, connectionKindAt(walletAddressIlpAddress, destination)),
+      );
+    },
     credentials(
       walletAddress: WalletAddress,
       target: ConnectionTarget,
       receiptSetup?: { nonce: Buffer; secret: Buffer },
     ): StreamCredentials {
-      return receiverFor(walletAddress.ilpAddress).generateCredentials({
+      return receiverFor(serverAddressFor(walletAddress.ilpAddress, target.kind)).generateCredentials({
         connectionTag: encodeConnectionTag(target),
         asset: { code: walletAddress.assetCode, scale: walletAddress.assetScale },
         receiptSetup,

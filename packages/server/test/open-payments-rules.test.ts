@@ -426,6 +426,27 @@ describe('Open Payments rules', () => {
     expect(back.result.map((payment) => payment.id)).toEqual(newestFirst.slice(0, 2));
   });
 
+  it('expires at once the incoming payment a refused quote to a wallet address created', async () => {
+    const trudy = await createAccount(sluice, { path: '/trudy', assetCode: 'USD', assetScale: 2 });
+    const token = await grantToken(alice.client, as(), { access: [{ type: 'quote', actions: ['create'] }] });
+    await expect(
+      alice.client.quote.create(
+        { url: rs(), accessToken: token },
+        {
+          walletAddress: url(alice),
+          receiver: url(trudy),
+          method: 'ilp',
+          receiveAmount: { value: '500', assetCode: 'EUR', assetScale: 2 },
+        },
+      ),
+    ).rejects.toMatchObject({ status: 400 });
+    const knex = sluice.database.knex;
+    const created = await knex('incoming_payments').where('wallet_address_id', trudy.walletAddress.id);
+    expect(created.map((payment) => payment.state)).toEqual(['expired']);
+    const expired = await knex('webhook_events').where('type', 'incoming_payment.expired');
+    expect(expired.filter((event) => event.data.id === created[0].id)).toHaveLength(1);
+  });
+
   it('refuses a payment the wallet balance cannot fund, creating nothing', async () => {
     const poor = await createAccount(sluice, { path: '/poor', assetCode: 'USD', assetScale: 2, balance: 100n });
     const quoteToken = await grantToken(poor.client, as(), { access: [{ type: 'quote', actions: ['create'] }] });

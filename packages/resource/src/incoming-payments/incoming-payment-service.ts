@@ -325,6 +325,21 @@ export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
     },
 
     /**
+     * Ends at once a payment that nothing was paid into yet (one created for a quote that then failed): it expires
+     * now, with its incoming_payment.expired event, instead of waiting for its expiry. Otherwise changes nothing.
+     */
+    async abandon(id: string): Promise<void> {
+      await knex.transaction(async (trx) => {
+        const updated = await trx('incoming_payments')
+          .where({ id, state: 'pending' })
+          .where('received_amount', 0)
+          .update({ state: 'expired', expires_at: trx.fn.now(), updated_at: trx.fn.now() });
+        const payment = updated > 0 ? await getIn(trx, id) : undefined;
+        if (payment) await recordWebhookEvent(trx, 'incoming_payment.expired', incomingPaymentEventData(payment));
+      });
+    },
+
+    /**
      * Adds `amount` to what the payment received, atomically and never above incomingAmount; completes it when the
      * amount is reached, with its incoming_payment.completed event. One statement.
      */

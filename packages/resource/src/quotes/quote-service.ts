@@ -6,7 +6,7 @@ import { invalidRequest, OpenPaymentsError } from '../open-payments-error';
 import type { FeeService } from '../fees/fee-service';
 import { feeOn, sendableFrom } from '../fees/fee-service';
 import type { WalletAddress } from '../wallet-addresses/wallet-address-service';
-import { invalidReceiver, type ReceiverResolver } from './receiver';
+import { invalidReceiver, type Receiver, type ReceiverResolver } from './receiver';
 
 export interface Quote {
   id: string;
@@ -173,87 +173,101 @@ export function createQuoteService(deps: QuoteServiceDeps) {
       // Settled here so that a refusal below does not leave it rejected unhandled; awaited (and thrown) further down.
       currentFee.catch(() => undefined);
       const receiver = await deps.receivers.resolveOrCreate(input.receiver, receiveValue?.value);
-      if (!receiver.receiving) throw invalidReceiver('the receiver no longer accepts payments');
-      if (
-        receiveValue &&
-        (receiveValue.assetCode !== receiver.assetCode || receiveValue.assetScale !== receiver.assetScale)
-      ) {
-        throw invalidRequest(`receiveAmount must be in ${receiver.assetCode} with scale ${receiver.assetScale}`);
-      }
-      const remaining =
-        receiver.incomingAmount === undefined ? undefined : receiver.incomingAmount - receiver.receivedAmount;
-      let receiveTarget = receiveValue?.value;
-      if (receiveTarget === undefined && debitAmount === undefined) {
-        if (remaining === undefined) {
-          throw invalidRequest('give debitAmount or receiveAmount: the receiver has no incomingAmount to pay');
+      const quoteTo = async (receiver: Receiver): Promise<Quote> => {
+        if (!receiver.receiving) throw invalidReceiver('the receiver no longer accepts payments');
+        if (
+          receiveValue &&
+          (receiveValue.assetCode !== receiver.assetCode || receiveValue.assetScale !== receiver.assetScale)
+        ) {
+          throw invalidRequest(`receiveAmount must be in ${receiver.assetCode} with scale ${receiver.assetScale}`);
         }
-        receiveTarget = remaining;
-      }
-      if (receiveTarget !== undefined && remaining !== undefined && receiveTarget > remaining) {
-        throw invalidRequest('receiveAmount is more than the receiver still expects', {
-          remaining: remaining.toString(),
-        });
-      }
-
-      // Money to our own receiver in the sending asset crosses no exchange (our connector converts only between
-      // assets): one for one, nothing to probe.
-      const sameAsset =
-        receiver.assetCode === walletAddress.assetCode && receiver.assetScale === walletAddress.assetScale;
-      const rate: Ratio =
-        receiver.local && sameAsset
-          ? { numerator: 1n, denominator: 1n }
-          : await probe(walletAddress, receiver.ilpAddress, receiver.sharedSecret);
-      const fee = await currentFee;
-      const minRate: Ratio = {
-        numerator: rate.numerator * (slippage.denominator - slippage.numerator),
-        denominator: rate.denominator * slippage.denominator,
-      };
-
-      let sendAmount: bigint;
-      let receiveAmount: bigint;
-      if (debitAmount) {
-        sendAmount = sendableFrom(fee, debitAmount.value);
-        receiveAmount = (sendAmount * minRate.numerator) / minRate.denominator;
-        if (sendAmount <= 0n || receiveAmount <= 0n) {
-          throw quoteFailed('amount_too_small', 'debitAmount is too small to deliver anything after fees and exchange');
+        const remaining =
+          receiver.incomingAmount === undefined ? undefined : receiver.incomingAmount - receiver.receivedAmount;
+        let receiveTarget = receiveValue?.value;
+        if (receiveTarget === undefined && debitAmount === undefined) {
+          if (remaining === undefined) {
+            throw invalidRequest('give debitAmount or receiveAmount: the receiver has no incomingAmount to pay');
+          }
+          receiveTarget = remaining;
         }
-        if (remaining !== undefined && receiveAmount > remaining) {
-          throw invalidRequest('debitAmount would deliver more than the receiver still expects', {
+        if (receiveTarget !== undefined && remaining !== undefined && receiveTarget > remaining) {
+          throw invalidRequest('receiveAmount is more than the receiver still expects', {
             remaining: remaining.toString(),
           });
         }
-      } else {
-        receiveAmount = receiveTarget as bigint;
-        // Enough that even at the minimum rate the receive amount arrives.
-        sendAmount = ceilDiv(receiveAmount * minRate.denominator, minRate.numerator);
-      }
-      const feeAmount = debitAmount ? debitAmount.value - sendAmount : feeOn(fee, sendAmount);
-      const debitValue = sendAmount + feeAmount;
-      if (debitValue > 0xffff_ffff_ffff_ffffn)
-        throw quoteFailed('amount_too_large', 'the debit amount exceeds 2^64 - 1');
 
-      const id = sortableId();
-      const expiresAt = new Date(Math.min(Date.now() + lifespanMs, receiver.expiresAt?.getTime() ?? Infinity));
-      const [row] = (await knex('quotes')
-        .insert({
-          id,
-          wallet_address_id: walletAddress.id,
-          client: input.client ?? null,
-          receiver: receiver.url,
-          ilp_address: receiver.ilpAddress,
-          shared_secret: receiver.sharedSecret,
-          debit_amount: debitValue.toString(),
-          receive_amount: receiveAmount.toString(),
-          receive_asset_code: receiver.assetCode,
-          receive_asset_scale: receiver.assetScale,
-          fee_amount: feeAmount.toString(),
-          payment_type: debitAmount ? 'FIXED_SEND' : 'FIXED_DELIVERY',
-          min_rate_numerator: minRate.numerator.toString(),
-          min_rate_denominator: minRate.denominator.toString(),
-          expires_at: expiresAt,
-        })
-        .returning('*')) as QuoteRow[];
-      return remember(toQuote({ ...row, asset_code: walletAddress.assetCode, asset_scale: walletAddress.assetScale }));
+        // Money to our own receiver in the sending asset crosses no exchange (our connector converts only between
+        // assets): one for one, nothing to probe.
+        const sameAsset =
+          receiver.assetCode === walletAddress.assetCode && receiver.assetScale === walletAddress.assetScale;
+        const rate: Ratio =
+          receiver.local && sameAsset
+            ? { numerator: 1n, denominator: 1n }
+            : await probe(walletAddress, receiver.ilpAddress, receiver.sharedSecret);
+        const fee = await currentFee;
+        const minRate: Ratio = {
+          numerator: rate.numerator * (slippage.denominator - slippage.numerator),
+          denominator: rate.denominator * slippage.denominator,
+        };
+
+        let sendAmount: bigint;
+        let receiveAmount: bigint;
+        if (debitAmount) {
+          sendAmount = sendableFrom(fee, debitAmount.value);
+          receiveAmount = (sendAmount * minRate.numerator) / minRate.denominator;
+          if (sendAmount <= 0n || receiveAmount <= 0n) {
+            throw quoteFailed(
+              'amount_too_small',
+              'debitAmount is too small to deliver anything after fees and exchange',
+            );
+          }
+          if (remaining !== undefined && receiveAmount > remaining) {
+            throw invalidRequest('debitAmount would deliver more than the receiver still expects', {
+              remaining: remaining.toString(),
+            });
+          }
+        } else {
+          receiveAmount = receiveTarget as bigint;
+          // Enough that even at the minimum rate the receive amount arrives.
+          sendAmount = ceilDiv(receiveAmount * minRate.denominator, minRate.numerator);
+        }
+        const feeAmount = debitAmount ? debitAmount.value - sendAmount : feeOn(fee, sendAmount);
+        const debitValue = sendAmount + feeAmount;
+        if (debitValue > 0xffff_ffff_ffff_ffffn)
+          throw quoteFailed('amount_too_large', 'the debit amount exceeds 2^64 - 1');
+
+        const id = sortableId();
+        const expiresAt = new Date(Math.min(Date.now() + lifespanMs, receiver.expiresAt?.getTime() ?? Infinity));
+        const [row] = (await knex('quotes')
+          .insert({
+            id,
+            wallet_address_id: walletAddress.id,
+            client: input.client ?? null,
+            receiver: receiver.url,
+            ilp_address: receiver.ilpAddress,
+            shared_secret: receiver.sharedSecret,
+            debit_amount: debitValue.toString(),
+            receive_amount: receiveAmount.toString(),
+            receive_asset_code: receiver.assetCode,
+            receive_asset_scale: receiver.assetScale,
+            fee_amount: feeAmount.toString(),
+            payment_type: debitAmount ? 'FIXED_SEND' : 'FIXED_DELIVERY',
+            min_rate_numerator: minRate.numerator.toString(),
+            min_rate_denominator: minRate.denominator.toString(),
+            expires_at: expiresAt,
+          })
+          .returning('*')) as QuoteRow[];
+        return remember(
+          toQuote({ ...row, asset_code: walletAddress.assetCode, asset_scale: walletAddress.assetScale }),
+        );
+      };
+      try {
+        return await quoteTo(receiver);
+      } catch (error) {
+        // An incoming payment created for this quote on one of our wallet addresses would be left waiting to expire.
+        await deps.receivers.abandon(receiver).catch(() => undefined);
+        throw error;
+      }
     },
 
     async get(id: string, db: Knex | Knex.Transaction = knex): Promise<Quote | undefined> {

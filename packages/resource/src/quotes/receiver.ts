@@ -20,6 +20,8 @@ export interface Receiver {
   receiving: boolean;
   /** An incoming payment of this server (money to it never leaves our connector). */
   local?: boolean;
+  /** The id of the incoming payment of this server that resolveOrCreate created for the caller (see abandon). */
+  createdPaymentId?: string;
 }
 
 const isReceiving = (payment: IncomingPayment) => payment.state === 'pending' || payment.state === 'processing';
@@ -144,6 +146,11 @@ export function createReceiverResolver(deps: ReceiverResolverDeps) {
     isLocal: (url: string) => localPaymentPattern.test(url),
 
     /** For a quote: an incoming payment URL as is, or a new incoming payment at a wallet address. */
+    /** A receiver resolveOrCreate created on this server and its caller will not use: it expires now. */
+    async abandon(receiver: Receiver): Promise<void> {
+      if (receiver.createdPaymentId) await deps.incomingPayments.abandon(receiver.createdPaymentId);
+    },
+
     async resolveOrCreate(receiver: string, incomingAmount?: bigint): Promise<Receiver> {
       if (localPaymentPattern.test(receiver) || /\/incoming-payments\/[^/]+$/.test(receiver)) {
         return this.resolve(receiver);
@@ -162,7 +169,7 @@ export function createReceiverResolver(deps: ReceiverResolverDeps) {
                   assetScale: walletAddress.assetScale,
                 },
         });
-        return localReceiver(payment);
+        return { ...(await localReceiver(payment)), createdPaymentId: payment.id };
       }
       if (receiver.startsWith(base + '/')) throw invalidReceiver('no wallet address or incoming payment at that URL');
       if (!deps.remote) throw invalidReceiver('paying receivers on other Open Payments servers is not enabled');

@@ -19,3 +19,4 @@ export {
   type WebhookOperatorEndpoint,
 } from './webhook-operator';
 export { ilpOverHttpPlugin, querySpsp } from './ilp-over-http-sender';
+export { peerInstances } from './peering';

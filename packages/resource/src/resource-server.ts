@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { JwksKeyCache } from '@sluice/http-signatures';
 import { OpenPaymentsError } from './open-payments-error';
-import { createWalletAddressService } from './wallet-addresses/wallet-address-service';
+import { CLIENT_IDENTITY_PATH, createWalletAddressService } from './wallet-addresses/wallet-address-service';
 import { createWalletAddressKeyService } from './wallet-addresses/wallet-address-keys';
 import { walletAddressRoutes } from './wallet-addresses/wallet-address-routes';
 import { createAddressResolver } from './wallet-addresses/address-resolver';
@@ -123,7 +123,10 @@ export function createResourceServer(deps: ResourceServerDeps) {
   const receivers = createWalletAddressReceivers(deps);
   const addresses = createAddressResolver({ walletAddresses, ilpAddress: deps.ilpAddress });
   const fees = createFeeService(deps);
-  const remote = deps.clientKeySecret ? createRemoteOpenPayments(serverClientKey(deps.clientKeySecret)) : undefined;
+  const clientKey = deps.clientKeySecret ? serverClientKey(deps.clientKeySecret) : undefined;
+  const remote = clientKey
+    ? createRemoteOpenPayments({ ...clientKey, clientWalletAddressUrl: openPaymentsUrl + CLIENT_IDENTITY_PATH })
+    : undefined;
   const receiverResolver = createReceiverResolver({
     openPaymentsUrl,
     incomingPayments,
@@ -212,6 +215,7 @@ export function createResourceServer(deps: ResourceServerDeps) {
       authServerUrl: deps.authServerUrl,
       openPaymentsUrl,
       spsp: createSpspHandler({ receivers }),
+      clientJwk: clientKey?.publicJwk,
       onNotFound: createWalletAddressOnDemand({
         knex,
         walletAddresses,

@@ -11,6 +11,7 @@ import {
   depositAssetLiquidity,
   ensureAsset,
   eventually,
+  peerInstances,
   startTestSluice,
   type TestAccount,
 } from '../../../test-support';
@@ -40,26 +41,8 @@ describe('two Sluice instances peered over ILP over HTTP', () => {
     alice = await createAccount(a, { path: '/alice', assetCode: 'USD', assetScale: 2, balance: 100_000n });
     bob = await createAccount(b, { path: '/bob', assetCode: 'EUR', assetScale: 2 });
     // A and B settle in EUR: A converts its customers' USD and pays from its EUR liquidity; B extends A credit.
-    const aEur = await ensureAsset(a, 'EUR', 2);
-    await depositAssetLiquidity(a, aEur, 1_000_000n);
-    const bEur = await ensureAsset(b, 'EUR', 2);
-    await a.services.connector!.createPeer({
-      assetId: aEur,
-      staticIlpAddress: 'test.beta',
-      http: {
-        incoming: { authTokens: ['beta-to-alpha'] },
-        outgoing: { authToken: 'alpha-to-beta', endpoint: `${b.urls.connector}/ilp` },
-      },
-    });
-    await b.services.connector!.createPeer({
-      assetId: bEur,
-      staticIlpAddress: 'test.alpha',
-      creditLimit: 1_000_000n,
-      http: {
-        incoming: { authTokens: ['alpha-to-beta'] },
-        outgoing: { authToken: 'beta-to-alpha', endpoint: `${a.urls.connector}/ilp` },
-      },
-    });
+    await depositAssetLiquidity(a, await ensureAsset(a, 'EUR', 2), 1_000_000n);
+    await peerInstances(a, b, { assetCode: 'EUR', assetScale: 2, credit: 1_000_000n });
   });
   afterAll(() => Promise.all([a.stop(), b.stop()]));
 

@@ -1,6 +1,8 @@
 // This server as an Open Payments client of other Open Payments servers: to pay a receiver elsewhere it reads the
 // incoming payment (or creates one at a wallet address) there, with grants it requests itself. It identifies with
-// its own Ed25519 key as a directed-identity client (`client: { jwk }`), so no wallet address is needed for it.
+// its own Ed25519 key as a directed-identity client (`client: { jwk }`); an auth server from before directed identity
+// (Rafiki before 2026, say) refuses that, and is asked again with the key published at a URL of ours as the client
+// wallet address (`client: "<url>"`, the form every version takes), which is then used with that server from then on.
 import { createHash, createPrivateKey, createPublicKey, createHmac } from 'node:crypto';
 // undici's own fetch, not Node's built-in one: loading undici (our HTTP client elsewhere) makes its dispatcher the
 // built-in fetch's too, and that pairing refuses a request with an explicit content-length, which a signed POST has.
@@ -43,13 +45,19 @@ interface RemoteIncomingPayment {
 export interface RemoteOpenPaymentsDeps {
   signingKey: SigningKey;
   publicJwk: Ed25519Jwk;
+  /** Where `{ keys: [publicJwk] }` is served at `…/jwks.json`; without it, only directed identity is offered. */
+  clientWalletAddressUrl?: string;
   timeoutMs?: number;
 }
+
+type ClientForm = 'jwk' | 'walletAddress';
 
 export function createRemoteOpenPayments(deps: RemoteOpenPaymentsDeps) {
   const timeoutMs = deps.timeoutMs ?? 10_000;
   /** read-all tokens per auth server, reused until shortly before they expire. */
   const readTokens = new Map<string, { value: string; expiresAt: number }>();
+  /** Auth servers that refused directed identity and took our client wallet address instead. */
+  const walletAddressClientsOnly = new Set<string>();
 
   async function call(method: 'GET' | 'POST', rawUrl: string, options: { token?: string; body?: unknown } = {}) {
     // Sign exactly the URL fetch will request (`http://host` is requested as `http://host/`).
@@ -74,13 +82,28 @@ export function createRemoteOpenPayments(deps: RemoteOpenPaymentsDeps) {
     return { status: response.status, json };
   }
 
+  const requestGrant = (authServer: string, access: Record<string, unknown>[], form: ClientForm) =>
+    call('POST', authServer, {
+      body: {
+        access_token: { access },
+        client: form === 'jwk' ? { jwk: deps.publicJwk } : deps.clientWalletAddressUrl,
+      },
+    });
+
   async function grantToken(
     authServer: string,
     access: Record<string, unknown>[],
   ): Promise<{ value: string; expiresIn?: number }> {
-    const { status, json } = await call('POST', authServer, {
-      body: { access_token: { access }, client: { jwk: deps.publicJwk } },
-    });
+    const walletAddressUrl = deps.clientWalletAddressUrl;
+    const form: ClientForm = walletAddressUrl && walletAddressClientsOnly.has(authServer) ? 'walletAddress' : 'jwk';
+    let { status, json } = await requestGrant(authServer, access, form);
+    if (form === 'jwk' && walletAddressUrl && (status === 400 || status === 401)) {
+      ({ status, json } = await requestGrant(authServer, access, 'walletAddress'));
+      if (status === 200) {
+        if (walletAddressClientsOnly.size >= 1_000) walletAddressClientsOnly.clear();
+        walletAddressClientsOnly.add(authServer);
+      }
+    }
     const token = (json?.access_token as { value?: string; expires_in?: number } | undefined) ?? undefined;
     if (status !== 200 || !token?.value) {
       const reason = (json?.error as { code?: string; description?: string } | undefined) ?? {};

@@ -1,5 +1,6 @@
 import type Koa from 'koa';
-import type { WalletAddress, WalletAddressService } from './wallet-address-service';
+import type { Ed25519Jwk } from '@sluice/http-signatures';
+import { CLIENT_IDENTITY_PATH, type WalletAddress, type WalletAddressService } from './wallet-address-service';
 import type { WalletAddressKeyService } from './wallet-address-keys';
 import { OpenPaymentsError } from '../open-payments-error';
 
@@ -17,6 +18,8 @@ export interface WalletAddressRoutesDeps {
    * with the wallet address when the operator created it meanwhile.
    */
   onNotFound?: (url: string) => Promise<WalletAddress | undefined>;
+  /** This server's own client key, published at CLIENT_IDENTITY_PATH/jwks.json when it pays other servers. */
+  clientJwk?: Ed25519Jwk;
 }
 
 export function walletAddressDocument(walletAddress: WalletAddress, deps: WalletAddressRoutesDeps) {
@@ -43,6 +46,11 @@ export function walletAddressRoutes(deps: WalletAddressRoutesDeps): Koa.Middlewa
     const isJwks = ctx.path.endsWith('/jwks.json');
     const path = isJwks ? ctx.path.slice(0, -'/jwks.json'.length) : ctx.path.replace(/\/+$/, '');
     if (path === '') return next();
+    if (path === CLIENT_IDENTITY_PATH) {
+      if (!isJwks || !deps.clientJwk) throw new OpenPaymentsError(404, 'not_found', 'wallet address not found');
+      ctx.body = { keys: [deps.clientJwk] };
+      return;
+    }
     const url = base + path;
     let walletAddress = await deps.walletAddresses.getByUrl(url);
     if (!walletAddress && deps.onNotFound) walletAddress = await deps.onNotFound(url);

@@ -55,6 +55,12 @@ const RESERVED_FIRST_SEGMENTS = new Set([
   'healthz',
 ]);
 
+/**
+ * Where this server identifies itself as an Open Payments client (`<OPEN_PAYMENTS_URL>/.well-known/open-payments-client`,
+ * its key at `…/jwks.json`), for auth servers that only take a wallet address as `client`: no wallet address there.
+ */
+export const CLIENT_IDENTITY_PATH = '/.well-known/open-payments-client';
+
 interface WalletAddressRow {
   id: string;
   url: string;
@@ -112,7 +118,7 @@ export function createWalletAddressService(deps: WalletAddressServiceDeps) {
     if (path.endsWith('/jwks.json') || path.endsWith('/did.json')) {
       throw new WalletAddressError('reserved_path', `"${path}" is a document path of wallet addresses`);
     }
-    if (RESERVED_FIRST_SEGMENTS.has(path.split('/')[1])) {
+    if (RESERVED_FIRST_SEGMENTS.has(path.split('/')[1]) || path === CLIENT_IDENTITY_PATH) {
       throw new WalletAddressError('reserved_path', `"${path}" is taken by an Open Payments endpoint`);
     }
     return { url: `${base.origin}${basePath}${path}`, path };

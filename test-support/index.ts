@@ -20,3 +20,4 @@ export {
 } from './webhook-operator';
 export { ilpOverHttpPlugin, querySpsp } from './ilp-over-http-sender';
 export { peerInstances } from './peering';
+export { adminGraphql, type AdminResult } from './admin-api';

@@ -4,9 +4,9 @@
 // money, not what Bob's incoming payment received meanwhile, which the operator withdraws on its own event.
 import { randomUUID } from 'node:crypto';
 import { closeConnection, pay, setupPayment, startQuote } from '@interledger/pay';
-import { signAdminRequest } from '@sluice/admin';
 import type { SluiceInstance } from '@sluice/server';
 import {
+  adminGraphql,
   createAccount,
   eventually,
   ilpOverHttpPlugin,
@@ -29,13 +29,8 @@ describe('Web Monetization to a live operator (webhook funding)', () => {
   const handled = new Map<string, Record<string, unknown>>();
 
   async function graphql(query: string, input: Record<string, unknown>) {
-    const body = { query, variables: { input }, extensions: { nonce: randomUUID() } };
-    const response = await fetch(`${sluice.urls.admin}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', signature: signAdminRequest(sluice.secrets.adminApiSecret, body) },
-      body: JSON.stringify(body),
-    });
-    return (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
+    const { data, errors } = await adminGraphql(sluice, query, { input });
+    return errors ? { data, errors } : { data };
   }
 
   // The operator's handler, as Rafiki's example account servicing entity writes it.

@@ -17,6 +17,7 @@ const QUERIES: Record<string, string[]> = {
   walletAddressByUrl: ['url'],
   walletAddresses: [...PAGING, 'tenantId'],
   incomingPayment: ['id'],
+  receiver: ['id'],
   outgoingPayment: ['id'],
   outgoingPayments: [...PAGING, 'filter', 'tenantId'],
   payments: [...PAGING, 'filter', 'tenantId'],
@@ -110,10 +111,31 @@ const MUTATIONS: Record<string, { input: string; fields: string[]; result: strin
     fields: ['walletAddressId', 'expiresAt', 'metadata', 'incomingAmount', 'idempotencyKey'],
     result: ['payment'],
   },
+  createReceiver: {
+    input: 'CreateReceiverInput',
+    fields: ['walletAddressUrl', 'expiresAt', 'incomingAmount', 'metadata', 'idempotencyKey'],
+    result: ['receiver'],
+  },
+  updateIncomingPayment: { input: 'UpdateIncomingPaymentInput', fields: ['id', 'metadata'], result: ['payment'] },
+  triggerWalletAddressEvents: {
+    input: 'TriggerWalletAddressEventsInput',
+    fields: ['limit', 'idempotencyKey'],
+    result: ['count'],
+  },
   setFee: { input: 'SetFeeInput', fields: ['assetId', 'type', 'fee', 'idempotencyKey'], result: ['fee'] },
 };
 
 const TYPES: Record<string, string[]> = {
+  Receiver: [
+    'id',
+    'walletAddressUrl',
+    'completed',
+    'incomingAmount',
+    'receivedAmount',
+    'expiresAt',
+    'metadata',
+    'createdAt',
+  ],
   Asset: [
     'id',
     'code',

@@ -241,6 +241,8 @@ export function createResourceServer(deps: ResourceServerDeps) {
     quotes,
     outgoingPayments,
     localStreamReceiver,
+    /** Incoming payments to pay, here or on other Open Payments servers (the admin API's receiver, createReceiver). */
+    paymentReceivers: receiverResolver,
     worker,
     /**
      * Writes now up to `limit` wallet_address.web_monetization events that are due (the periodic check does it within

@@ -45,7 +45,7 @@ const childScript = `
     const { signingKey, publicJwk } = generateEd25519Key('sluice-test');
     const remote = createRemoteOpenPayments({ signingKey, publicJwk, timeoutMs: 5000 });
     try {
-      const receiver = await remote.createIncomingPayment('http://127.0.0.1:' + server.address().port + '/bob', 500n);
+      const receiver = await remote.createIncomingPayment('http://127.0.0.1:' + server.address().port + '/bob', { incomingAmount: 500n });
       console.log(JSON.stringify({ ok: true, ilpAddress: receiver.ilpAddress, seen }));
     } catch (error) {
       console.log(JSON.stringify({ ok: false, error: String(error && error.message), seen }));

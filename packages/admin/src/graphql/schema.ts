@@ -66,6 +66,8 @@ export const typeDefs = /* GraphQL */ `
 
     "An incoming payment by id."
     incomingPayment(id: String!): IncomingPayment
+    "An incoming payment by its URL, on this server or on another Open Payments server (read with a grant of Sluice's)."
+    receiver(id: String!): Receiver
 
     "A page of payments, incoming and outgoing together, newest first by default, optionally filtered."
     payments(
@@ -141,6 +143,10 @@ export const typeDefs = /* GraphQL */ `
 
     "Creates an incoming payment at a wallet address of this server."
     createIncomingPayment(input: CreateIncomingPaymentInput!): IncomingPaymentResponse!
+    "Creates an incoming payment at a wallet address on this server or on another Open Payments server."
+    createReceiver(input: CreateReceiverInput!): CreateReceiverResponse!
+    "Replaces an incoming payment's metadata."
+    updateIncomingPayment(input: UpdateIncomingPaymentInput!): IncomingPaymentResponse!
 
     "Sets the fee of an asset (a new fee version takes effect for new quotes)."
     setFee(input: SetFeeInput!): SetFeeResponse!
@@ -595,6 +601,36 @@ export const typeDefs = /* GraphQL */ `
 
   type IncomingPaymentResponse {
     payment: IncomingPayment
+  }
+
+  "An incoming payment as Open Payments shows it, wherever it is."
+  type Receiver {
+    "The incoming payment's URL."
+    id: String!
+    walletAddressUrl: String!
+    completed: Boolean!
+    incomingAmount: Amount
+    receivedAmount: Amount!
+    expiresAt: String
+    metadata: JSONObject
+    createdAt: String!
+  }
+
+  input CreateReceiverInput {
+    walletAddressUrl: String!
+    expiresAt: String
+    incomingAmount: AmountInput
+    metadata: JSONObject
+    idempotencyKey: String
+  }
+
+  type CreateReceiverResponse {
+    receiver: Receiver
+  }
+
+  input UpdateIncomingPaymentInput {
+    id: ID!
+    metadata: JSONObject!
   }
 
   type Quote {

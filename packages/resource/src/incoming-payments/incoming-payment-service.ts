@@ -306,6 +306,17 @@ export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
       return { items: page.items.map(toPayment), pageInfo: page.pageInfo };
     },
 
+    /** Replaces a payment's metadata (the admin API's updateIncomingPayment); undefined for an unknown payment. */
+    async updateMetadata(id: string, metadata: unknown): Promise<IncomingPayment | undefined> {
+      if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
+        throw invalidRequest('metadata must be an object');
+      }
+      const updated = await knex('incoming_payments')
+        .where('id', id)
+        .update({ metadata: JSON.stringify(metadata), updated_at: knex.fn.now() });
+      return updated > 0 ? getIn(knex, id) : undefined;
+    },
+
     /** Marks a payment completed (no further money accepted). Completing a completed payment changes nothing. */
     async complete(id: string): Promise<IncomingPayment> {
       return knex.transaction(async (trx) => {

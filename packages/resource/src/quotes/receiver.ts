@@ -1,4 +1,4 @@
-import { OpenPaymentsError } from '../open-payments-error';
+import { invalidRequest, OpenPaymentsError } from '../open-payments-error';
 import { UUID_PATTERN } from '../pagination';
 import type { IncomingPayment, IncomingPaymentService } from '../incoming-payments/incoming-payment-service';
 import type { WalletAddressService } from '../wallet-addresses/wallet-address-service';
@@ -22,6 +22,28 @@ export interface Receiver {
   local?: boolean;
   /** The id of the incoming payment of this server that resolveOrCreate created for the caller (see abandon). */
   createdPaymentId?: string;
+  /** The rest of what Open Payments shows of the incoming payment (the admin API's Receiver). */
+  completed?: boolean;
+  walletAddressUrl?: string;
+  metadata?: Record<string, unknown>;
+  createdAt?: Date;
+}
+
+/** A new incoming payment at a wallet address (the receiver's asset is only known once the address is read). */
+export interface NewIncomingPayment {
+  /** In the wallet address's asset. */
+  incomingAmount?: bigint;
+  /** When given, the wallet address's asset must be this one. */
+  asset?: { code: string; scale: number };
+  expiresAt?: string;
+  metadata?: Record<string, unknown>;
+}
+
+/** Refuses an amount given in another asset than the receiving wallet address's. */
+export function checkReceiverAsset(expected: { code: string; scale: number } | undefined, code: string, scale: number) {
+  if (expected && (expected.code !== code || expected.scale !== scale)) {
+    throw invalidRequest(`incomingAmount must be in ${code} with scale ${scale}, the receiving wallet address's asset`);
+  }
 }
 
 const isReceiving = (payment: IncomingPayment) => payment.state === 'pending' || payment.state === 'processing';
@@ -47,7 +69,7 @@ export interface ReceiverResolverDeps {
   /** Reaches receivers on other Open Payments servers; without it only this server's receivers can be paid. */
   remote?: {
     getIncomingPayment(url: string): Promise<Receiver>;
-    createIncomingPayment(walletAddressUrl: string, incomingAmount?: bigint): Promise<Receiver>;
+    createIncomingPayment(walletAddressUrl: string, payment: NewIncomingPayment): Promise<Receiver>;
   };
 }
 
@@ -83,6 +105,10 @@ export function createReceiverResolver(deps: ReceiverResolverDeps) {
       expiresAt: payment.expiresAt,
       receiving: isReceiving(payment),
       local: true,
+      completed: payment.state === 'completed',
+      walletAddressUrl: walletAddress.url,
+      metadata: payment.metadata,
+      createdAt: payment.createdAt,
     };
   }
 
@@ -155,34 +181,44 @@ export function createReceiverResolver(deps: ReceiverResolverDeps) {
       if (localPaymentPattern.test(receiver) || /\/incoming-payments\/[^/]+$/.test(receiver)) {
         return this.resolve(receiver);
       }
-      const walletAddress = await deps.walletAddresses.getByUrl(receiver);
+      return this.createAt(receiver, { incomingAmount });
+    },
+
+    /** A new incoming payment at a wallet address, on this server or another (the admin API's createReceiver). */
+    async createAt(walletAddressUrl: string, payment: NewIncomingPayment): Promise<Receiver> {
+      const walletAddress = await deps.walletAddresses.getByUrl(walletAddressUrl);
       if (walletAddress) {
         if (walletAddress.status !== 'active') throw invalidReceiver('the receiver wallet address is inactive');
-        const payment = await deps.incomingPayments.create({
+        checkReceiverAsset(payment.asset, walletAddress.assetCode, walletAddress.assetScale);
+        const created = await deps.incomingPayments.create({
           walletAddress,
           incomingAmount:
-            incomingAmount === undefined
+            payment.incomingAmount === undefined
               ? undefined
               : {
-                  value: incomingAmount.toString(),
+                  value: payment.incomingAmount.toString(),
                   assetCode: walletAddress.assetCode,
                   assetScale: walletAddress.assetScale,
                 },
+          expiresAt: payment.expiresAt,
+          metadata: payment.metadata,
         });
-        return { ...(await localReceiver(payment)), createdPaymentId: payment.id };
+        return { ...(await localReceiver(created)), createdPaymentId: created.id };
       }
-      if (receiver.startsWith(base + '/')) throw invalidReceiver('no wallet address or incoming payment at that URL');
+      if (walletAddressUrl.startsWith(base + '/')) {
+        throw invalidReceiver('no wallet address or incoming payment at that URL');
+      }
       if (!deps.remote) throw invalidReceiver('paying receivers on other Open Payments servers is not enabled');
       let parsed: URL;
       try {
-        parsed = new URL(receiver);
+        parsed = new URL(walletAddressUrl);
       } catch {
         throw invalidReceiver('receiver must be an incoming payment URL or a wallet address URL');
       }
       if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
         throw invalidReceiver('receiver must be an http(s) URL');
       }
-      return deps.remote.createIncomingPayment(receiver, incomingAmount);
+      return deps.remote.createIncomingPayment(walletAddressUrl, payment);
     },
   };
 }

@@ -8,7 +8,7 @@ import { createHash, createPrivateKey, createPublicKey, createHmac } from 'node:
 // built-in fetch's too, and that pairing refuses a request with an explicit content-length, which a signed POST has.
 import { fetch } from 'undici';
 import { exportPublicJwk, signRequest, type Ed25519Jwk, type SigningKey } from '@sluice/http-signatures';
-import { invalidReceiver, type Receiver } from './receiver';
+import { checkReceiverAsset, invalidReceiver, type NewIncomingPayment, type Receiver } from './receiver';
 
 // DER prefix of a PKCS#8 Ed25519 private key; the 32-byte seed follows it.
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
@@ -39,6 +39,8 @@ interface RemoteIncomingPayment {
   incomingAmount?: AmountJson;
   receivedAmount: AmountJson;
   expiresAt?: string;
+  metadata?: Record<string, unknown>;
+  createdAt?: string;
   methods: { type: string; ilpAddress?: string; sharedSecret?: string }[];
 }
 
@@ -126,9 +128,16 @@ export function createRemoteOpenPayments(deps: RemoteOpenPaymentsDeps) {
     const method = payment.methods.find((item) => item.type === 'ilp');
     const completed =
       payment.completed || (payment.expiresAt !== undefined && Date.parse(payment.expiresAt) <= Date.now());
+    const shown = {
+      completed: payment.completed === true,
+      walletAddressUrl: typeof payment.walletAddress === 'string' ? payment.walletAddress : undefined,
+      metadata: payment.metadata,
+      createdAt: payment.createdAt ? new Date(payment.createdAt) : undefined,
+    };
     if (!method?.ilpAddress || !method.sharedSecret) {
       if (completed) {
         return {
+          ...shown,
           url: payment.id,
           ilpAddress: '',
           sharedSecret: Buffer.alloc(0),
@@ -142,6 +151,7 @@ export function createRemoteOpenPayments(deps: RemoteOpenPaymentsDeps) {
       throw invalidReceiver('the receiver offers no ILP payment method');
     }
     return {
+      ...shown,
       url: payment.id,
       ilpAddress: method.ilpAddress,
       sharedSecret: Buffer.from(method.sharedSecret, 'base64url'),
@@ -170,7 +180,7 @@ export function createRemoteOpenPayments(deps: RemoteOpenPaymentsDeps) {
     },
 
     /** Creates an incoming payment at a wallet address on another server. */
-    async createIncomingPayment(walletAddressUrl: string, incomingAmount?: bigint): Promise<Receiver> {
+    async createIncomingPayment(walletAddressUrl: string, payment: NewIncomingPayment): Promise<Receiver> {
       const document = await call('GET', walletAddressUrl);
       const wallet = document.json as
         | { id?: string; authServer?: string; resourceServer?: string; assetCode?: string; assetScale?: number }
@@ -178,6 +188,9 @@ export function createRemoteOpenPayments(deps: RemoteOpenPaymentsDeps) {
       if (document.status !== 200 || !wallet?.authServer || !wallet.resourceServer) {
         throw invalidReceiver('no wallet address at that URL');
       }
+      const { incomingAmount } = payment;
+      if (incomingAmount !== undefined)
+        checkReceiverAsset(payment.asset, String(wallet.assetCode), Number(wallet.assetScale));
       const token = await grantToken(wallet.authServer, [
         { type: 'incoming-payment', actions: ['create', 'read'], identifier: wallet.id ?? walletAddressUrl },
       ]);
@@ -194,6 +207,8 @@ export function createRemoteOpenPayments(deps: RemoteOpenPaymentsDeps) {
                   assetScale: wallet.assetScale,
                 },
               }),
+          ...(payment.expiresAt === undefined ? {} : { expiresAt: payment.expiresAt }),
+          ...(payment.metadata === undefined ? {} : { metadata: payment.metadata }),
         },
       });
       if (status !== 201 || !json)

@@ -141,6 +141,8 @@ export interface ConnectorPort {
   createWalletAddressWithdrawal(input: {
     id: string;
     walletAddressId: string;
+    /** Exactly this much instead of everything available (insufficient_balance when not available). */
+    amount?: bigint;
     timeoutSeconds: bigint;
   }): Promise<bigint>;
   /** Withdraws `amount` of what an incoming payment received from its wallet address's balance account. */

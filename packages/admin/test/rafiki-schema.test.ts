@@ -117,6 +117,16 @@ const MUTATIONS: Record<string, { input: string; fields: string[]; result: strin
     result: ['receiver'],
   },
   updateIncomingPayment: { input: 'UpdateIncomingPaymentInput', fields: ['id', 'metadata'], result: ['payment'] },
+  depositEventLiquidity: {
+    input: 'DepositEventLiquidityInput',
+    fields: ['eventId', 'idempotencyKey'],
+    result: ['success'],
+  },
+  withdrawEventLiquidity: {
+    input: 'WithdrawEventLiquidityInput',
+    fields: ['eventId', 'idempotencyKey'],
+    result: ['success'],
+  },
   triggerWalletAddressEvents: {
     input: 'TriggerWalletAddressEventsInput',
     fields: ['limit', 'idempotencyKey'],

@@ -122,16 +122,17 @@ export function connectorPortOver(
       const accountId = await walletAddressAccountId(knex, walletAddressId, walletAddress.asset_id as string);
       return ledger.deposit({ id, accountId, amount });
     },
-    async createWalletAddressWithdrawal({ id, walletAddressId, timeoutSeconds }) {
+    async createWalletAddressWithdrawal({ id, walletAddressId, amount, timeoutSeconds }) {
       const account = await knex('ledger_accounts')
         .where({ kind: walletAddressAccount, owner_id: walletAddressId })
         .first('id');
       const available = account ? ((await ledger.getBalance(account.id as string)).available ?? 0n) : 0n;
-      if (!account || available <= 0n) {
-        throw new ConnectorError('insufficient_balance', 'the wallet address has nothing to withdraw');
+      const value = amount ?? available;
+      if (!account || value <= 0n || value > available) {
+        throw new ConnectorError('insufficient_balance', 'the wallet address has not that much to withdraw');
       }
-      await withdraw(id, account.id as string, available, timeoutSeconds);
-      return available;
+      await withdraw(id, account.id as string, value, timeoutSeconds);
+      return value;
     },
     async createIncomingPaymentWithdrawal({ id, walletAddressId, amount, timeoutSeconds }) {
       const account = await knex('ledger_accounts')

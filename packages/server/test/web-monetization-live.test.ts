@@ -34,43 +34,41 @@ describe('Web Monetization to a live operator (webhook funding)', () => {
   }
 
   // The operator's handler, as Rafiki's example account servicing entity writes it.
+  /** Whether the handler withdraws Web Monetization by the event (Rafiki's older withdrawEventLiquidity). */
+  let byEvent = false;
+
   async function handle(event: ReceivedWebhookEvent): Promise<void> {
+    const call = operatorCallFor(event);
+    if (call) handled.set(event.id, await graphql(call.mutation, call.input));
+  }
+
+  function operatorCallFor(
+    event: ReceivedWebhookEvent,
+  ): { mutation: string; input: Record<string, unknown> } | undefined {
+    if (event.type === 'wallet_address.web_monetization' && byEvent) {
+      return {
+        mutation: `mutation ($input: WithdrawEventLiquidityInput!) { withdrawEventLiquidity(input: $input) { success } }`,
+        input: { eventId: event.id, idempotencyKey: randomUUID() },
+      };
+    }
     if (event.type === 'wallet_address.web_monetization') {
       const walletAddress = event.data.walletAddress as { id: string };
-      handled.set(
-        event.id,
-        await graphql(
-          `
-            mutation ($input: CreateWalletAddressWithdrawalInput!) {
-              createWalletAddressWithdrawal(input: $input) {
-                withdrawal {
-                  id
-                  amount
-                  walletAddress {
-                    id
-                  }
-                }
-              }
-            }
-          `,
-          { id: randomUUID(), walletAddressId: walletAddress.id, idempotencyKey: randomUUID(), timeoutSeconds: 0 },
-        ),
-      );
-    } else if (event.type === 'incoming_payment.completed') {
-      handled.set(
-        event.id,
-        await graphql(
-          `
-            mutation ($input: CreateIncomingPaymentWithdrawalInput!) {
-              createIncomingPaymentWithdrawal(input: $input) {
-                success
-              }
-            }
-          `,
-          { incomingPaymentId: event.data.id, idempotencyKey: randomUUID(), timeoutSeconds: 0 },
-        ),
-      );
+      return {
+        mutation: `mutation ($input: CreateWalletAddressWithdrawalInput!) {
+          createWalletAddressWithdrawal(input: $input) { withdrawal { id amount walletAddress { id } } }
+        }`,
+        input: { id: randomUUID(), walletAddressId: walletAddress.id, idempotencyKey: randomUUID(), timeoutSeconds: 0 },
+      };
     }
+    if (event.type === 'incoming_payment.completed') {
+      return {
+        mutation: `mutation ($input: CreateIncomingPaymentWithdrawalInput!) {
+          createIncomingPaymentWithdrawal(input: $input) { success }
+        }`,
+        input: { incomingPaymentId: event.data.id, idempotencyKey: randomUUID(), timeoutSeconds: 0 },
+      };
+    }
+    return undefined;
   }
 
   beforeAll(async () => {
@@ -187,6 +185,39 @@ describe('Web Monetization to a live operator (webhook funding)', () => {
         .sum({ total: 'amount' })
         .first(),
     ).toEqual({ total: '2800' });
+    expect(await sluice.services.connector!.verifyLedger()).toEqual([]);
+  }, 60_000);
+
+  it('withdraws exactly what an event announced when the handler withdraws by the event, once', async () => {
+    byEvent = true;
+    const { body } = await querySpsp(bob.walletAddress.url);
+    await payWithReferenceSender(body.destination_account, Buffer.from(body.shared_secret, 'base64'), 1500n);
+    const announced = await eventually(async () => {
+      const event = operator.received.filter((received) => received.type === 'wallet_address.web_monetization')[1];
+      return event && handled.has(event.id) ? event : undefined;
+    });
+    expect(announced.data).toMatchObject({ walletAddress: { receivedAmount: { value: '1500' } } });
+    expect(handled.get(announced.id)).toEqual({ data: { withdrawEventLiquidity: { success: true } } });
+    const knex = sluice.database.knex;
+    const account = await knex('ledger_accounts')
+      .where({ kind: 'web_monetization', owner_id: bob.walletAddress.id })
+      .first('id', 'balance');
+    expect(String(account.balance)).toBe('0');
+    expect(await knex('ledger_transfers').where('id', announced.id).first('amount', 'state')).toEqual({
+      amount: '1500',
+      state: 'posted',
+    });
+    const again = await graphql(
+      `
+        mutation ($input: WithdrawEventLiquidityInput!) {
+          withdrawEventLiquidity(input: $input) {
+            success
+          }
+        }
+      `,
+      { eventId: announced.id },
+    );
+    expect(again.errors).toHaveLength(1);
     expect(await sluice.services.connector!.verifyLedger()).toEqual([]);
   }, 60_000);
 });

@@ -1,8 +1,12 @@
 // PAYMENT_FUNDING=webhook (Rafiki's model): an outgoing payment waits in FUNDING, announced by the
-// outgoing_payment.created event, until the operator deposits its debit amount; or the operator cancels it.
+// outgoing_payment.created event, until the operator deposits its debit amount; or the operator cancels it. Older
+// operator handlers do the same with Rafiki's deprecated depositEventLiquidity / withdrawEventLiquidity.
 import { randomUUID } from 'node:crypto';
 import type { SluiceInstance } from '@sluice/server';
-import { createAccount, eventually, startTestSluice, type TestAccount } from '../../../test-support';
+import { adminGraphql, createAccount, eventually, startTestSluice, type TestAccount } from '../../../test-support';
+
+const DEPOSIT = `mutation ($input: DepositEventLiquidityInput!) { depositEventLiquidity(input: $input) { success } }`;
+const WITHDRAW = `mutation ($input: WithdrawEventLiquidityInput!) { withdrawEventLiquidity(input: $input) { success } }`;
 
 describe('webhook funding', () => {
   let sluice: SluiceInstance;
@@ -75,5 +79,64 @@ describe('webhook funding', () => {
       state: 'CANCELLED',
       balance: '0',
     });
+  });
+
+  const eventAbout = (type: string, id: string) =>
+    eventually(async () =>
+      (await sluice.database.knex('webhook_events').where('type', type)).find((event) => event.data.id === id),
+    );
+  const balanceOf = async (kind: string, ownerId: string) =>
+    String((await sluice.database.knex('ledger_accounts').where({ kind, owner_id: ownerId }).first('balance')).balance);
+
+  it("with Rafiki's older event liquidity mutations: funds a payment by its created event and pays out what its events announce, once each", async () => {
+    const resource = sluice.services.resource!;
+    const { payment } = await newPayment('700');
+    const quote = payment.quote;
+    expect(payment.state).toBe('FUNDING');
+    const created = await eventAbout('outgoing_payment.created', payment.id);
+    expect(await adminGraphql(sluice, DEPOSIT, { input: { eventId: created.id } })).toMatchObject({
+      data: { depositEventLiquidity: { success: true } },
+    });
+    // A second deposit for the same event is refused: the payment is funded already.
+    expect((await adminGraphql(sluice, DEPOSIT, { input: { eventId: created.id } })).errors).toHaveLength(1);
+
+    const completed = await eventAbout('outgoing_payment.completed', payment.id);
+    expect(await adminGraphql(sluice, WITHDRAW, { input: { eventId: completed.id } })).toMatchObject({
+      data: { withdrawEventLiquidity: { success: true } },
+    });
+    const done = await resource.outgoingPayments!.get(payment.id);
+    expect(await balanceOf('outgoing_payment', payment.id)).toBe('0');
+    expect(done?.state).toBe('COMPLETED');
+
+    const incomingId = quote.receiver.split('/').pop() as string;
+    const received = await eventAbout('incoming_payment.completed', incomingId);
+    expect(received.data.receivedAmount.value).toBe('700');
+    // Bob's account also holds what the first test's payment brought him, never withdrawn.
+    const before = BigInt(await balanceOf('wallet_address', bob.walletAddress.id));
+    expect(await adminGraphql(sluice, WITHDRAW, { input: { eventId: received.id } })).toMatchObject({
+      data: { withdrawEventLiquidity: { success: true } },
+    });
+    expect(BigInt(await balanceOf('wallet_address', bob.walletAddress.id))).toBe(before - 700n);
+    // Once per payment, whichever way: the event again, or the mutation that replaced it.
+    expect((await adminGraphql(sluice, WITHDRAW, { input: { eventId: received.id } })).errors).toHaveLength(1);
+    const replaced = await adminGraphql(
+      sluice,
+      `mutation ($input: CreateIncomingPaymentWithdrawalInput!) { createIncomingPaymentWithdrawal(input: $input) { success } }`,
+      { input: { incomingPaymentId: incomingId, idempotencyKey: 'again', timeoutSeconds: 0 } },
+    );
+    expect(replaced.errors).toHaveLength(1);
+    expect(await sluice.services.connector!.verifyLedger()).toEqual([]);
+  }, 30_000);
+
+  it('refuses event liquidity for events that move no money, and unknown events', async () => {
+    const createdEvent = await sluice.database.knex('webhook_events').where('type', 'incoming_payment.created').first();
+    const deposit = await adminGraphql(sluice, DEPOSIT, { input: { eventId: createdEvent.id } });
+    expect(deposit.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const withdraw = await adminGraphql(sluice, WITHDRAW, { input: { eventId: createdEvent.id } });
+    expect(withdraw.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const unknown = await adminGraphql(sluice, WITHDRAW, {
+      input: { eventId: '00000000-0000-4000-8000-000000000000' },
+    });
+    expect(unknown.errors?.[0].extensions?.code).toBe('NOT_FOUND');
   });
 });

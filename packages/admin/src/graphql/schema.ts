@@ -120,6 +120,18 @@ export const typeDefs = /* GraphQL */ `
     createIncomingPaymentWithdrawal(input: CreateIncomingPaymentWithdrawalInput!): LiquidityMutationResponse
     "Takes out what a finished outgoing payment left unsent (webhook funding), once per payment."
     createOutgoingPaymentWithdrawal(input: CreateOutgoingPaymentWithdrawalInput!): LiquidityMutationResponse
+    "Deprecated by Rafiki: depositOutgoingPaymentLiquidity for the payment of an outgoing_payment.created event."
+    depositEventLiquidity(input: DepositEventLiquidityInput!): LiquidityMutationResponse
+      @deprecated(reason: "Use depositOutgoingPaymentLiquidity")
+    """
+    Deprecated by Rafiki: the payout an event announces (incoming payment completed or expired, outgoing payment
+    completed or failed, wallet address Web Monetization), through the withdrawal that replaced it; once per payment or
+    event.
+    """
+    withdrawEventLiquidity(input: WithdrawEventLiquidityInput!): LiquidityMutationResponse
+      @deprecated(
+        reason: "Use createIncomingPaymentWithdrawal, createOutgoingPaymentWithdrawal or createWalletAddressWithdrawal"
+      )
     "Cancels an outgoing payment still waiting for funds (FUNDING)."
     cancelOutgoingPayment(input: CancelOutgoingPaymentInput!): OutgoingPaymentResponse!
     "Funds an outgoing payment waiting in FUNDING with its debit amount (PAYMENT_FUNDING=webhook); it then starts."
@@ -782,6 +794,16 @@ export const typeDefs = /* GraphQL */ `
 
   type WalletAddressWithdrawalMutationResponse {
     withdrawal: WalletAddressWithdrawal
+  }
+
+  input DepositEventLiquidityInput {
+    eventId: String!
+    idempotencyKey: String
+  }
+
+  input WithdrawEventLiquidityInput {
+    eventId: String!
+    idempotencyKey: String
   }
 
   input CreateIncomingPaymentWithdrawalInput {

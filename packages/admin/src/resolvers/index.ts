@@ -1,5 +1,6 @@
 import type { ResolverMap } from '../graphql/build-schema';
 import { assetResolvers } from './assets';
+import { eventLiquidityResolvers } from './event-liquidity';
 import { feeResolvers } from './fees';
 import { incomingPaymentResolvers } from './incoming-payments';
 import { outgoingPaymentResolvers } from './outgoing-payments';
@@ -14,6 +15,7 @@ import { withdrawalResolvers } from './withdrawals';
 
 export const allResolvers: ResolverMap[] = [
   assetResolvers,
+  eventLiquidityResolvers,
   feeResolvers,
   incomingPaymentResolvers,
   outgoingPaymentResolvers,

@@ -21,6 +21,12 @@ interface EventRow {
 export function createWebhookEventStore(deps: { knex: Knex }) {
   const { knex } = deps;
   return {
+    async get(id: string): Promise<WebhookEvent | undefined> {
+      const row = (await knex('webhook_events').where('id', id).first('id', 'type', 'data', 'created_at')) as
+        EventRow | undefined;
+      return row && { id: row.id, type: row.type, data: row.data, createdAt: row.created_at };
+    },
+
     /** A newest-first list of events, only of the types the filter keeps. */
     list(filter: { type?: StringFilter }): NewestFirstList<WebhookEvent> {
       return async ({ first, last, cursor }): Promise<Page<WebhookEvent>> => {

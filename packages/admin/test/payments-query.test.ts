@@ -366,4 +366,34 @@ describe('payments and outgoingPayments over the admin API', () => {
     expect(types).toContain('outgoing_payment.created');
     expect(types).not.toContain('incoming_payment.created');
   });
+
+  it("pages a wallet address's quotes, newest first, in both directions", async () => {
+    const { knex } = admin.sluice.database;
+    const quoteIds = (await knex('quotes')
+      .where('wallet_address_id', alice.id)
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .pluck('id')) as string[];
+    expect(quoteIds).toHaveLength(4);
+    const QUOTES = `query ($id: String!, $first: Int, $after: String, $last: Int, $before: String) {
+      walletAddress(id: $id) {
+        quotes(first: $first, after: $after, last: $last, before: $before) {
+          edges { cursor node { id walletAddressId receiver debitAmount { value assetCode } receiveAmount { value } } }
+          pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+        }
+      }
+    }`;
+    const first = (await admin.ok(QUOTES, { id: alice.id, first: 3 })).walletAddress.quotes;
+    expect(ids(first)).toEqual(quoteIds.slice(0, 3));
+    expect(first.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+    expect(first.edges[0].node).toMatchObject({ walletAddressId: alice.id, debitAmount: { assetCode: 'USD' } });
+    const rest = (await admin.ok(QUOTES, { id: alice.id, first: 3, after: first.pageInfo.endCursor })).walletAddress
+      .quotes;
+    expect(ids(rest)).toEqual(quoteIds.slice(3));
+    const back = (await admin.ok(QUOTES, { id: alice.id, last: 2, before: quoteIds[3] })).walletAddress.quotes;
+    expect(ids(back)).toEqual(quoteIds.slice(1, 3));
+    expect((await admin.ok(QUOTES, { id: bob.id, first: 10 })).walletAddress.quotes.edges).toEqual([]);
+  });
 });

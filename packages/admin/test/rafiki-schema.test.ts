@@ -136,6 +136,7 @@ const MUTATIONS: Record<string, { input: string; fields: string[]; result: strin
 };
 
 const TYPES: Record<string, string[]> = {
+  QuoteConnection: ['pageInfo', 'edges'],
   Receiver: [
     'id',
     'walletAddressUrl',
@@ -177,6 +178,8 @@ const TYPES: Record<string, string[]> = {
     'address',
     'publicName',
     'incomingPayments',
+    'quotes',
+    'outgoingPayments',
     'createdAt',
     'status',
     'walletAddressKeys',

@@ -402,6 +402,8 @@ export const typeDefs = /* GraphQL */ `
       last: Int
       sortOrder: SortOrder
     ): IncomingPaymentConnection
+    "The quotes made for the wallet address, newest first by default."
+    quotes(after: String, before: String, first: Int, last: Int, sortOrder: SortOrder): QuoteConnection
     "The wallet address's outgoing payments, newest first by default."
     outgoingPayments(
       after: String
@@ -658,6 +660,16 @@ export const typeDefs = /* GraphQL */ `
 
   type QuoteResponse {
     quote: Quote
+  }
+
+  type QuoteConnection {
+    pageInfo: PageInfo!
+    edges: [QuoteEdge!]!
+  }
+
+  type QuoteEdge {
+    node: Quote!
+    cursor: String!
   }
 
   input CreateQuoteInput {

@@ -11,7 +11,7 @@ import {
   type WalletAddressView,
 } from '../graphql/views';
 import { translated } from '../service-errors';
-import { outgoingPaymentView } from './outgoing-payments';
+import { outgoingPaymentView, quoteView } from './outgoing-payments';
 
 const WALLET_ADDRESS_NOT_FOUND = 'unknown wallet address';
 
@@ -136,6 +136,14 @@ export const walletAddressResolvers: ResolverMap = {
       const window = readPageArgs(args);
       const page = await pageOf((request) => context.resource.incomingPayments.list(walletAddress.id, request), window);
       return connection(page, incomingPaymentView);
+    }),
+
+    quotes: field<WalletAddressView, PageArgs>(async (walletAddress, args, context) => {
+      const quotes = context.resource.quotes;
+      if (!quotes) return null;
+      const window = readPageArgs(args);
+      const page = await pageOf((request) => quotes.list(walletAddress.id, request), window);
+      return connection(page, quoteView);
     }),
 
     outgoingPayments: field<WalletAddressView, PageArgs>(async (walletAddress, args, context) => {

@@ -6,6 +6,7 @@ import { invalidRequest, OpenPaymentsError } from '../open-payments-error';
 import type { FeeService } from '../fees/fee-service';
 import { feeOn, sendableFrom } from '../fees/fee-service';
 import type { WalletAddress } from '../wallet-addresses/wallet-address-service';
+import { paginate, type Page, type PageRequest } from '../pagination';
 import { invalidReceiver, type Receiver, type ReceiverResolver } from './receiver';
 
 export interface Quote {
@@ -275,6 +276,17 @@ export function createQuoteService(deps: QuoteServiceDeps) {
       if (cached) return cached;
       const row = (await select(db).where('quotes.id', id).first()) as QuoteRow | undefined;
       return row && remember(toQuote(row));
+    },
+
+    /** A wallet address's quotes, newest first (the admin API's WalletAddress.quotes). */
+    async list(walletAddressId: string, request: PageRequest): Promise<Page<Quote>> {
+      const page = await paginate<QuoteRow>(
+        knex,
+        'quotes',
+        select().where('quotes.wallet_address_id', walletAddressId),
+        request,
+      );
+      return { items: page.items.map((row) => remember(toQuote(row))), pageInfo: page.pageInfo };
     },
 
     /** Several quotes in one query (for a page of payments), by id; unknown ids are absent. */

@@ -108,6 +108,23 @@ describe('assets, fees, peers and liquidity through the connector port', () => {
     expect(asset.receivingFee).toBeNull();
     // What the quotes charge comes from the same service.
     expect((await admin.resource.fees.current(usd.id, 'SENDING'))?.fixed).toBe(20n);
+    // Every version stays listed, newest first, with the receiving fee set last.
+    await admin.ok(SET_FEE, { input: { assetId: usd.id, type: 'RECEIVING', fee: { fixed: '0', basisPoints: 5 } } });
+    const FEES = `query ($id: String!, $first: Int, $after: String) {
+      asset(id: $id) { fees(first: $first, after: $after) {
+        edges { node { type fixed basisPoints } } pageInfo { hasNextPage endCursor } } }
+    }`;
+    const page = (await admin.ok(FEES, { id: usd.id, first: 2 })).asset.fees;
+    expect(page.edges.map((edge: { node: unknown }) => edge.node)).toEqual([
+      { type: 'RECEIVING', fixed: '0', basisPoints: 5 },
+      { type: 'SENDING', fixed: '20', basisPoints: 0 },
+    ]);
+    expect(page.pageInfo.hasNextPage).toBe(true);
+    const rest = (await admin.ok(FEES, { id: usd.id, first: 2, after: page.pageInfo.endCursor })).asset.fees;
+    expect(rest.edges.map((edge: { node: unknown }) => edge.node)).toEqual([
+      { type: 'SENDING', fixed: '10', basisPoints: 50 },
+    ]);
+    expect(rest.pageInfo.hasNextPage).toBe(false);
     await admin.fails(
       SET_FEE,
       { input: { assetId: usd.id, type: 'SENDING', fee: { fixed: '1', basisPoints: 10001 } } },

@@ -137,6 +137,7 @@ const MUTATIONS: Record<string, { input: string; fields: string[]; result: strin
 
 const TYPES: Record<string, string[]> = {
   QuoteConnection: ['pageInfo', 'edges'],
+  FeesConnection: ['pageInfo', 'edges'],
   Receiver: [
     'id',
     'walletAddressUrl',
@@ -156,6 +157,7 @@ const TYPES: Record<string, string[]> = {
     'liquidityThreshold',
     'receivingFee',
     'sendingFee',
+    'fees',
     'createdAt',
     'tenantId',
   ],

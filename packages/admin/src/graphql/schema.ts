@@ -198,8 +198,20 @@ export const typeDefs = /* GraphQL */ `
     liquidityThreshold: UInt64
     receivingFee: Fee
     sendingFee: Fee
+    "Every fee set on the asset, both types, newest first by default."
+    fees(after: String, before: String, first: Int, last: Int, sortOrder: SortOrder): FeesConnection
     createdAt: String!
     tenantId: ID!
+  }
+
+  type FeesConnection {
+    pageInfo: PageInfo!
+    edges: [FeeEdge!]!
+  }
+
+  type FeeEdge {
+    node: Fee!
+    cursor: String!
   }
 
   type AssetsConnection {

@@ -4,7 +4,7 @@ import type { FeeType } from '@sluice/resource';
 import { isUuid, notFound } from '../errors';
 import type { AdminContext } from '../graphql/context';
 import { field, type ResolverMap } from '../graphql/build-schema';
-import { connection, readPageArgs, toPortPagination, type PageArgs } from '../graphql/pagination';
+import { connection, pageOf, readPageArgs, toPortPagination, type PageArgs } from '../graphql/pagination';
 import { assetView, feeView, type AssetView } from '../graphql/views';
 import { translated } from '../service-errors';
 
@@ -92,6 +92,11 @@ export const assetResolvers: ResolverMap = {
       return (await complete(asset, context)).liquidityThreshold;
     }),
     createdAt: field<AssetView>(async (asset, _args, context) => (await complete(asset, context)).createdAt),
+    fees: field<AssetView, PageArgs>(async (asset, args, context) => {
+      const window = readPageArgs(args);
+      const page = await pageOf((request) => context.resource.fees.list(asset.id, request), window);
+      return connection(page, feeView);
+    }),
     sendingFee: currentFee('SENDING'),
     receivingFee: currentFee('RECEIVING'),
     tenantId: field((_source, _args, context) => context.tenantId()),

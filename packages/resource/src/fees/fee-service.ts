@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { bigintFromColumn, MAX_UINT64 } from '../amount';
+import { paginate, type Page, type PageRequest } from '../pagination';
 
 export type FeeType = 'SENDING' | 'RECEIVING';
 
@@ -82,6 +83,12 @@ export function createFeeService(deps: { knex: Knex }) {
         })
         .returning('*')) as FeeRow[];
       return toFee(row);
+    },
+
+    /** An asset's fees of both types, every version, newest first (the admin API's Asset.fees). */
+    async list(assetId: string, request: PageRequest): Promise<Page<Fee>> {
+      const page = await paginate<FeeRow>(knex, 'fees', knex('fees').where('fees.asset_id', assetId), request);
+      return { items: page.items.map(toFee), pageInfo: page.pageInfo };
     },
 
     async current(assetId: string, type: FeeType): Promise<Fee | undefined> {

@@ -80,6 +80,8 @@ export interface ResourceServerDeps {
    * without it only receivers on this server can be paid.
    */
   clientKeySecret?: Buffer;
+  /** Whether those receivers may be on private networks (default false: see RemoteOpenPaymentsDeps). */
+  allowPrivateNetworkReceivers?: boolean;
   /** Told after a wallet address is created or changed. */
   onWalletAddressChanged?: (walletAddress: WalletAddress) => void;
   /**
@@ -125,7 +127,11 @@ export function createResourceServer(deps: ResourceServerDeps) {
   const fees = createFeeService(deps);
   const clientKey = deps.clientKeySecret ? serverClientKey(deps.clientKeySecret) : undefined;
   const remote = clientKey
-    ? createRemoteOpenPayments({ ...clientKey, clientWalletAddressUrl: openPaymentsUrl + CLIENT_IDENTITY_PATH })
+    ? createRemoteOpenPayments({
+        ...clientKey,
+        clientWalletAddressUrl: openPaymentsUrl + CLIENT_IDENTITY_PATH,
+        allowPrivateNetworks: deps.allowPrivateNetworkReceivers,
+      })
     : undefined;
   const receiverResolver = createReceiverResolver({
     openPaymentsUrl,

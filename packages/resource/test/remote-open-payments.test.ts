@@ -43,7 +43,7 @@ const childScript = `
   });
   server.listen(0, '127.0.0.1', async () => {
     const { signingKey, publicJwk } = generateEd25519Key('sluice-test');
-    const remote = createRemoteOpenPayments({ signingKey, publicJwk, timeoutMs: 5000 });
+    const remote = createRemoteOpenPayments({ signingKey, publicJwk, timeoutMs: 5000, allowPrivateNetworks: true });
     try {
       const receiver = await remote.createIncomingPayment('http://127.0.0.1:' + server.address().port + '/bob', { incomingAmount: 500n });
       console.log(JSON.stringify({ ok: true, ilpAddress: receiver.ilpAddress, seen }));

@@ -50,6 +50,11 @@ export interface SluiceConfig {
    * most this many ms after it arrived; unset = only when it reaches the asset's withdrawalThreshold.
    */
   withdrawalThrottleDelayMs?: number;
+  /**
+   * Whether receivers on other servers may be on private networks (loopback, RFC 1918, link-local): a quote's
+   * receiver URL is chosen by a third-party client. Default: allowed except with NODE_ENV=production.
+   */
+  allowPrivateReceivers: boolean;
   /** Rafiki-format rates endpoint; unset = the built-in static table. */
   exchangeRatesUrl?: string;
   exchangeRatesLifetimeMs: number;
@@ -223,6 +228,13 @@ export function loadConfig(env: Environment = process.env, options: { services?:
     quoteLifespanSeconds: readPositiveInteger(env, 'QUOTE_LIFESPAN_SECONDS', 30),
     walletAddressLookupTimeoutMs: readInteger(env, 'WALLET_ADDRESS_LOOKUP_TIMEOUT_MS', 1_500, 0),
     walletAddressPollingFrequencyMs: readPositiveInteger(env, 'WALLET_ADDRESS_POLLING_FREQUENCY_MS', 100),
+    allowPrivateReceivers:
+      readChoice(
+        env,
+        'ALLOW_PRIVATE_RECEIVERS',
+        ['true', 'false'] as const,
+        nodeEnv === 'production' ? 'false' : 'true',
+      ) === 'true',
     withdrawalThrottleDelayMs: env.WITHDRAWAL_THROTTLE_DELAY
       ? readInteger(env, 'WITHDRAWAL_THROTTLE_DELAY', 0, 0)
       : undefined,

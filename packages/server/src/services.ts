@@ -141,6 +141,7 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
         },
         webMonetization: { throttleDelayMs: config.withdrawalThrottleDelayMs },
         clientKeySecret: Buffer.from(secrets.streamSecret, 'base64'),
+        allowPrivateNetworkReceivers: config.allowPrivateReceivers,
         onWalletAddressChanged: (walletAddress) =>
           walletAddressListeners.forEach((listener) => listener(walletAddress)),
       });

@@ -20,6 +20,8 @@ describe('loadConfig', () => {
     expect(config.walletAddressPollingFrequencyMs).toBe(100);
     expect(loadConfig({ WALLET_ADDRESS_LOOKUP_TIMEOUT_MS: '0' }).walletAddressLookupTimeoutMs).toBe(0);
     expect(config.withdrawalThrottleDelayMs).toBeUndefined();
+    expect(config.allowPrivateReceivers).toBe(true);
+    expect(loadConfig({ ALLOW_PRIVATE_RECEIVERS: 'false' }).allowPrivateReceivers).toBe(false);
     expect(loadConfig({ WITHDRAWAL_THROTTLE_DELAY: '60000' }).withdrawalThrottleDelayMs).toBe(60_000);
   });
 
@@ -38,6 +40,7 @@ describe('loadConfig', () => {
     ['WALLET_ADDRESS_LOOKUP_TIMEOUT_MS', '-5'],
     ['WALLET_ADDRESS_POLLING_FREQUENCY_MS', '0'],
     ['WITHDRAWAL_THROTTLE_DELAY', 'soon'],
+    ['ALLOW_PRIVATE_RECEIVERS', 'yes'],
   ])('refuses %s=%s with an error naming the variable', (variable, value) => {
     let caught: unknown;
     try {
@@ -59,6 +62,8 @@ describe('loadConfig', () => {
       STREAM_SECRET: Buffer.alloc(32, 1).toString('base64'),
     });
     expect(config.secrets.adminApiSecret).toBe('a');
+    // Receivers on private networks are refused in production unless allowed.
+    expect(config.allowPrivateReceivers).toBe(false);
   });
 
   it('accepts postgres and pglite URLs and strips trailing slashes from public URLs', () => {

@@ -8,6 +8,7 @@ import { createHash, createPrivateKey, createPublicKey, createHmac } from 'node:
 // built-in fetch's too, and that pairing refuses a request with an explicit content-length, which a signed POST has.
 import { fetch } from 'undici';
 import { exportPublicJwk, signRequest, type Ed25519Jwk, type SigningKey } from '@sluice/http-signatures';
+import { assertPublicHost, PrivateNetworkError, publicNetworkDispatcher } from './public-network';
 import { checkReceiverAsset, invalidReceiver, type NewIncomingPayment, type Receiver } from './receiver';
 
 // DER prefix of a PKCS#8 Ed25519 private key; the 32-byte seed follows it.
@@ -50,12 +51,18 @@ export interface RemoteOpenPaymentsDeps {
   /** Where `{ keys: [publicJwk] }` is served at `…/jwks.json`; without it, only directed identity is offered. */
   clientWalletAddressUrl?: string;
   timeoutMs?: number;
+  /**
+   * Whether receivers may be on private networks (loopback, RFC 1918, link-local…): for tests and closed deployments.
+   * Default false: a client's quote cannot make this server reach into its own network.
+   */
+  allowPrivateNetworks?: boolean;
 }
 
 type ClientForm = 'jwk' | 'walletAddress';
 
 export function createRemoteOpenPayments(deps: RemoteOpenPaymentsDeps) {
   const timeoutMs = deps.timeoutMs ?? 10_000;
+  const dispatcher = deps.allowPrivateNetworks ? undefined : publicNetworkDispatcher();
   /** read-all tokens per auth server, reused until shortly before they expire. */
   const readTokens = new Map<string, { value: string; expiresAt: number }>();
   /** Auth servers that refused directed identity and took our client wallet address instead. */
@@ -76,8 +83,11 @@ export function createRemoteOpenPayments(deps: RemoteOpenPaymentsDeps) {
     }
     let response: Awaited<ReturnType<typeof fetch>>;
     try {
-      response = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
+      if (dispatcher) await assertPublicHost(new URL(url));
+      response = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(timeoutMs), dispatcher });
     } catch (error) {
+      if (error instanceof PrivateNetworkError)
+        throw invalidReceiver(`the receiver is not reachable: ${error.message}`);
       throw invalidReceiver(`${method} ${url} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
     const json = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;

@@ -38,7 +38,7 @@ export interface AuthServer {
 export function createAuthServer(deps: AuthServerDeps): AuthServer {
   const settings = resolveSettings(deps);
   const stopping = new AbortController();
-  const fetchJson = createJsonFetcher({ signal: stopping.signal });
+  const fetchJson = createJsonFetcher({ signal: stopping.signal, guard: deps.clientUrlGuard });
   const keys = createClientKeys({
     fetchJwks: deps.fetchJwks ?? fetchJson,
     ttlMs: settings.jwksCacheTtlMs,

@@ -3,6 +3,11 @@ import type { Logger } from 'pino';
 import { DEFAULT_INTERACTION_POLICY, type InteractionPolicy } from './access/policy';
 import { isHttpUrl } from './access/shape';
 
+/** See AuthServerDeps.clientUrlGuard. */
+export interface ClientUrlGuard {
+  check(url: URL): Promise<void>;
+}
+
 export interface AuthServerDeps {
   knex: Knex;
   logger: Logger;
@@ -29,6 +34,12 @@ export interface AuthServerDeps {
   fetchJwks?: (url: string) => Promise<unknown>;
   /** GETs a client's wallet address document (display name for consent); default: HTTP like fetchJwks. */
   fetchWalletAddress?: (url: string) => Promise<unknown>;
+  /**
+   * Where the default fetches may go: `check` is called with each client-supplied URL before it is fetched, and
+   * throws to refuse it. The composition root passes a guard against private networks in production. Default:
+   * anywhere.
+   */
+  clientUrlGuard?: ClientUrlGuard;
   /** How long fetched client keys are trusted. Default 5 minutes. */
   jwksCacheTtlMs?: number;
   /** Least time between two refetches of a client's keys caused by an unknown kid. Default 10 s. */

@@ -1,7 +1,7 @@
 // Public API of @sluice/auth: the GNAP authorization server of Open Payments (grants, interaction, continuation,
 // token rotation/revocation, introspection) and the introspection client a resource server uses. See README.md.
 export { createAuthServer, type AuthServer } from './auth-server';
-export { AuthConfigError, type AuthServerDeps, type AuthSettings } from './config';
+export { AuthConfigError, type AuthServerDeps, type AuthSettings, type ClientUrlGuard } from './config';
 export { GnapError, isGnapError, type GnapErrorCode } from './errors';
 export {
   createIntrospectionClient,

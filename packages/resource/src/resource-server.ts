@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { JwksKeyCache } from '@sluice/http-signatures';
 import { OpenPaymentsError } from './open-payments-error';
 import { CLIENT_IDENTITY_PATH, createWalletAddressService } from './wallet-addresses/wallet-address-service';
+import { assertPublicHost } from './quotes/public-network';
 import { createWalletAddressKeyService } from './wallet-addresses/wallet-address-keys';
 import { walletAddressRoutes } from './wallet-addresses/wallet-address-routes';
 import { createAddressResolver } from './wallet-addresses/address-resolver';
@@ -80,8 +81,11 @@ export interface ResourceServerDeps {
    * without it only receivers on this server can be paid.
    */
   clientKeySecret?: Buffer;
-  /** Whether those receivers may be on private networks (default false: see RemoteOpenPaymentsDeps). */
-  allowPrivateNetworkReceivers?: boolean;
+  /**
+   * Whether URLs clients choose may lead to private networks: receivers on other servers (see
+   * RemoteOpenPaymentsDeps) and clients' keys fetched over HTTP. Default false.
+   */
+  allowPrivateUrls?: boolean;
   /** Told after a wallet address is created or changed. */
   onWalletAddressChanged?: (walletAddress: WalletAddress) => void;
   /**
@@ -105,7 +109,8 @@ function openPaymentsErrors(logger: Logger): Koa.Middleware {
   };
 }
 
-async function fetchJwksOverHttp(url: string): Promise<unknown> {
+async function fetchJwksOverHttp(url: string, allowPrivateUrls: boolean): Promise<unknown> {
+  if (!allowPrivateUrls) await assertPublicHost(new URL(url));
   const response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(5_000) });
   if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
   return response.json();
@@ -130,7 +135,7 @@ export function createResourceServer(deps: ResourceServerDeps) {
     ? createRemoteOpenPayments({
         ...clientKey,
         clientWalletAddressUrl: openPaymentsUrl + CLIENT_IDENTITY_PATH,
-        allowPrivateNetworks: deps.allowPrivateNetworkReceivers,
+        allowPrivateNetworks: deps.allowPrivateUrls,
       })
     : undefined;
   const receiverResolver = createReceiverResolver({
@@ -162,7 +167,10 @@ export function createResourceServer(deps: ResourceServerDeps) {
     intervalMs: deps.webMonetization?.checkIntervalMs ?? 1_000,
     onError: (error) => logger.warn({ err: error }, 'web monetization announcement failed'),
   });
-  const keyCache = new JwksKeyCache({ fetchJwks: deps.fetchJwks ?? fetchJwksOverHttp, ttlMs: 60_000 });
+  const keyCache = new JwksKeyCache({
+    fetchJwks: deps.fetchJwks ?? ((url) => fetchJwksOverHttp(url, deps.allowPrivateUrls === true)),
+    ttlMs: 60_000,
+  });
   const access = { introspect: deps.introspect, keyCache, authServerUrl: deps.authServerUrl, openPaymentsUrl };
 
   const payments = deps.payments;

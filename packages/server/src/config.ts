@@ -51,10 +51,10 @@ export interface SluiceConfig {
    */
   withdrawalThrottleDelayMs?: number;
   /**
-   * Whether receivers on other servers may be on private networks (loopback, RFC 1918, link-local): a quote's
-   * receiver URL is chosen by a third-party client. Default: allowed except with NODE_ENV=production.
+   * Whether URLs that clients choose may lead to private networks (loopback, RFC 1918, link-local): a quote's
+   * receiver, a grant request's client wallet address (its keys). Default: allowed except with NODE_ENV=production.
    */
-  allowPrivateReceivers: boolean;
+  allowPrivateUrls: boolean;
   /** Rafiki-format rates endpoint; unset = the built-in static table. */
   exchangeRatesUrl?: string;
   exchangeRatesLifetimeMs: number;
@@ -228,13 +228,9 @@ export function loadConfig(env: Environment = process.env, options: { services?:
     quoteLifespanSeconds: readPositiveInteger(env, 'QUOTE_LIFESPAN_SECONDS', 30),
     walletAddressLookupTimeoutMs: readInteger(env, 'WALLET_ADDRESS_LOOKUP_TIMEOUT_MS', 1_500, 0),
     walletAddressPollingFrequencyMs: readPositiveInteger(env, 'WALLET_ADDRESS_POLLING_FREQUENCY_MS', 100),
-    allowPrivateReceivers:
-      readChoice(
-        env,
-        'ALLOW_PRIVATE_RECEIVERS',
-        ['true', 'false'] as const,
-        nodeEnv === 'production' ? 'false' : 'true',
-      ) === 'true',
+    allowPrivateUrls:
+      readChoice(env, 'ALLOW_PRIVATE_URLS', ['true', 'false'] as const, nodeEnv === 'production' ? 'false' : 'true') ===
+      'true',
     withdrawalThrottleDelayMs: env.WITHDRAWAL_THROTTLE_DELAY
       ? readInteger(env, 'WITHDRAWAL_THROTTLE_DELAY', 0, 0)
       : undefined,

@@ -3,7 +3,13 @@ import type Koa from 'koa';
 import type { Knex } from 'knex';
 import { createAuthServer, createIntrospectionClient, intervalContaining, type AuthServer } from '@sluice/auth';
 import { createConnector, createHttpRatesProvider, createStaticRatesProvider, type Connector } from '@sluice/connector';
-import { createResourceServer, recordWebhookEvent, type ResourceServer, type WalletAddress } from '@sluice/resource';
+import {
+  assertPublicHost,
+  createResourceServer,
+  recordWebhookEvent,
+  type ResourceServer,
+  type WalletAddress,
+} from '@sluice/resource';
 import { ConfigError, type SluiceConfig, type SluiceSecrets } from './config';
 import type { Logger } from './logger';
 import type { ListenToChannel } from './database';
@@ -54,6 +60,7 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
         accessTokenExpirySeconds: config.accessTokenExpirySeconds,
         waitSeconds: config.waitSeconds,
         listen: deps.listen,
+        clientUrlGuard: config.allowPrivateUrls ? undefined : { check: assertPublicHost },
       });
       const running = auth;
       stops.push(() => running.stop());
@@ -141,7 +148,7 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
         },
         webMonetization: { throttleDelayMs: config.withdrawalThrottleDelayMs },
         clientKeySecret: Buffer.from(secrets.streamSecret, 'base64'),
-        allowPrivateNetworkReceivers: config.allowPrivateReceivers,
+        allowPrivateUrls: config.allowPrivateUrls,
         onWalletAddressChanged: (walletAddress) =>
           walletAddressListeners.forEach((listener) => listener(walletAddress)),
       });

@@ -20,8 +20,8 @@ describe('loadConfig', () => {
     expect(config.walletAddressPollingFrequencyMs).toBe(100);
     expect(loadConfig({ WALLET_ADDRESS_LOOKUP_TIMEOUT_MS: '0' }).walletAddressLookupTimeoutMs).toBe(0);
     expect(config.withdrawalThrottleDelayMs).toBeUndefined();
-    expect(config.allowPrivateReceivers).toBe(true);
-    expect(loadConfig({ ALLOW_PRIVATE_RECEIVERS: 'false' }).allowPrivateReceivers).toBe(false);
+    expect(config.allowPrivateUrls).toBe(true);
+    expect(loadConfig({ ALLOW_PRIVATE_URLS: 'false' }).allowPrivateUrls).toBe(false);
     expect(loadConfig({ WITHDRAWAL_THROTTLE_DELAY: '60000' }).withdrawalThrottleDelayMs).toBe(60_000);
   });
 
@@ -40,7 +40,7 @@ describe('loadConfig', () => {
     ['WALLET_ADDRESS_LOOKUP_TIMEOUT_MS', '-5'],
     ['WALLET_ADDRESS_POLLING_FREQUENCY_MS', '0'],
     ['WITHDRAWAL_THROTTLE_DELAY', 'soon'],
-    ['ALLOW_PRIVATE_RECEIVERS', 'yes'],
+    ['ALLOW_PRIVATE_URLS', 'yes'],
   ])('refuses %s=%s with an error naming the variable', (variable, value) => {
     let caught: unknown;
     try {
@@ -63,7 +63,7 @@ describe('loadConfig', () => {
     });
     expect(config.secrets.adminApiSecret).toBe('a');
     // Receivers on private networks are refused in production unless allowed.
-    expect(config.allowPrivateReceivers).toBe(false);
+    expect(config.allowPrivateUrls).toBe(false);
   });
 
   it('accepts postgres and pglite URLs and strips trailing slashes from public URLs', () => {

@@ -1,9 +1,13 @@
+import type { ClientUrlGuard } from '../config';
+
 export interface JsonFetcherOptions {
   timeoutMs?: number;
   /** Largest document accepted; wallet address documents and key sets are a few hundred bytes. */
   maxBytes?: number;
   /** Aborts every in-flight fetch when the server stops. */
   signal?: AbortSignal;
+  /** Where fetches may go (AuthServerDeps.clientUrlGuard). */
+  guard?: ClientUrlGuard;
 }
 
 export class FetchJsonError extends Error {
@@ -19,6 +23,7 @@ export function createJsonFetcher(options: JsonFetcherOptions = {}): (url: strin
   const maxBytes = options.maxBytes ?? 64 * 1024;
   return async (url) => {
     const signals = [AbortSignal.timeout(timeoutMs), ...(options.signal ? [options.signal] : [])];
+    if (options.guard) await options.guard.check(new URL(url));
     const response = await fetch(url, {
       headers: { accept: 'application/json' },
       redirect: 'error',

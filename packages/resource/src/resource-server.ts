@@ -109,8 +109,10 @@ function openPaymentsErrors(logger: Logger): Koa.Middleware {
   };
 }
 
-async function fetchJwksOverHttp(url: string, allowPrivateUrls: boolean): Promise<unknown> {
-  if (!allowPrivateUrls) await assertPublicHost(new URL(url));
+/** A client's keys; unless `allowPrivateUrls`, only from public addresses or this server's own origin. */
+async function fetchJwksOverHttp(url: string, allowPrivateUrls: boolean, ownOrigin: string): Promise<unknown> {
+  const parsed = new URL(url);
+  if (!allowPrivateUrls && parsed.origin !== ownOrigin) await assertPublicHost(parsed);
   const response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(5_000) });
   if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
   return response.json();
@@ -168,7 +170,9 @@ export function createResourceServer(deps: ResourceServerDeps) {
     onError: (error) => logger.warn({ err: error }, 'web monetization announcement failed'),
   });
   const keyCache = new JwksKeyCache({
-    fetchJwks: deps.fetchJwks ?? ((url) => fetchJwksOverHttp(url, deps.allowPrivateUrls === true)),
+    fetchJwks:
+      deps.fetchJwks ??
+      ((url) => fetchJwksOverHttp(url, deps.allowPrivateUrls === true, new URL(openPaymentsUrl).origin)),
     ttlMs: 60_000,
   });
   const access = { introspect: deps.introspect, keyCache, authServerUrl: deps.authServerUrl, openPaymentsUrl };

@@ -60,7 +60,14 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
         accessTokenExpirySeconds: config.accessTokenExpirySeconds,
         waitSeconds: config.waitSeconds,
         listen: deps.listen,
-        clientUrlGuard: config.allowPrivateUrls ? undefined : { check: assertPublicHost },
+        clientUrlGuard: config.allowPrivateUrls
+          ? undefined
+          : {
+              // This deployment's own wallet addresses are trusted wherever its own name resolves (an internal load
+              // balancer's private address, say).
+              check: (url) =>
+                url.origin === new URL(publicUrls.openPayments).origin ? Promise.resolve() : assertPublicHost(url),
+            },
       });
       const running = auth;
       stops.push(() => running.stop());

@@ -1,44 +1,52 @@
 // With ALLOW_PRIVATE_URLS=false (the production default), URLs that clients choose never lead the server into a
-// private network: not a grant request's client wallet address (whose keys the auth server would fetch), not a
-// quote's receiver on "another server". Here every such URL is on loopback, so each is refused before any request.
-import { isPendingGrant } from '@interledger/open-payments';
+// private network: not a grant request's client wallet address on another server (whose keys the auth server would
+// fetch), not a quote's receiver on "another server". Everything here is on loopback, so each such URL is refused
+// before any request — while the server's own wallet addresses, wherever its own name resolves, still work.
+import { isPendingGrant, type AuthenticatedClient } from '@interledger/open-payments';
 import type { SluiceInstance } from '@sluice/server';
 import { createAccount, startTestSluice, type TestAccount } from '../../../test-support';
 
 describe('URLs clients choose, with private networks refused', () => {
   let sluice: SluiceInstance;
+  let elsewhere: SluiceInstance;
   let alice: TestAccount;
+  let carol: TestAccount;
 
   beforeAll(async () => {
-    sluice = await startTestSluice({ ALLOW_PRIVATE_URLS: 'false' });
+    [sluice, elsewhere] = await Promise.all([
+      startTestSluice({ ALLOW_PRIVATE_URLS: 'false' }),
+      startTestSluice({ ILP_ADDRESS: 'test.elsewhere' }),
+    ]);
     alice = await createAccount(sluice, { path: '/alice', assetCode: 'USD', assetScale: 2, balance: 1_000n });
+    // A client whose wallet address (and keys) are on another server, here on loopback.
+    carol = await createAccount(elsewhere, { path: '/carol', assetCode: 'USD', assetScale: 2 });
   });
-  afterAll(() => sluice.stop());
+  afterAll(() => Promise.all([sluice.stop(), elsewhere.stop()]));
 
-  it('refuses a grant request whose client wallet address is on a private network (its keys are not fetched)', async () => {
-    const request = alice.client.grant.request(
-      { url: sluice.publicUrls.authServer },
-      { access_token: { access: [{ type: 'quote', actions: ['create'] }] } },
-    );
-    await expect(request.then((grant) => isPendingGrant(grant))).rejects.toMatchObject({ status: 400 });
+  const requestQuoteGrant = (client: AuthenticatedClient) =>
+    client.grant
+      .request(
+        { url: sluice.publicUrls.authServer },
+        { access_token: { access: [{ type: 'quote', actions: ['create'] }] } },
+      )
+      .then((grant) => !isPendingGrant(grant));
+
+  it("refuses a grant request whose client wallet address is on a private network, and takes its own clients'", async () => {
+    await expect(requestQuoteGrant(carol.client)).rejects.toMatchObject({ status: 400 });
+    await expect(requestQuoteGrant(alice.client)).resolves.toBe(true);
   });
 
-  it('refuses a receiver on a private network, saying why, without reaching it', async () => {
+  it('refuses a receiver on a private network, saying why, and still pays its own wallet addresses', async () => {
+    const quotes = sluice.services.resource!.quotes!;
     await expect(
-      sluice.services.resource!.quotes!.create({
-        walletAddress: alice.walletAddress,
-        receiver: 'http://127.0.0.1:9/incoming-payments/00000000-0000-4000-8000-000000000000',
-      }),
+      quotes.create({ walletAddress: alice.walletAddress, receiver: carol.walletAddress.url }),
     ).rejects.toMatchObject({
       status: 400,
       code: 'invalid_receiver',
       message: expect.stringContaining('private network'),
     });
-  });
-
-  it('still pays receivers on its own wallet addresses, which it never fetches', async () => {
     const bob = await createAccount(sluice, { path: '/bob', assetCode: 'USD', assetScale: 2 });
-    const quote = await sluice.services.resource!.quotes!.create({
+    const quote = await quotes.create({
       walletAddress: alice.walletAddress,
       receiver: bob.walletAddress.url,
       receiveAmount: { value: '100', assetCode: 'USD', assetScale: 2 },

@@ -2,10 +2,12 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { DEFAULT_INTERACTION_POLICY, type InteractionPolicy } from './access/policy';
 import { isHttpUrl } from './access/shape';
+import type { Dispatcher } from 'undici';
 
 /** See AuthServerDeps.clientUrlGuard. */
 export interface ClientUrlGuard {
   check(url: URL): Promise<void>;
+  dispatcher?: Dispatcher;
 }
 
 export interface AuthServerDeps {
@@ -36,8 +38,9 @@ export interface AuthServerDeps {
   fetchWalletAddress?: (url: string) => Promise<unknown>;
   /**
    * Where the default fetches may go: `check` is called with each client-supplied URL before it is fetched, and
-   * throws to refuse it. The composition root passes a guard against private networks in production. Default:
-   * anywhere.
+   * throws to refuse it; `dispatcher` (an undici Dispatcher) makes the connection, e.g. one refusing private addresses
+   * when the name is resolved again at connect time. The composition root passes a guard against private networks in
+   * production. Default: anywhere.
    */
   clientUrlGuard?: ClientUrlGuard;
   /** How long fetched client keys are trusted. Default 5 minutes. */

@@ -4,7 +4,9 @@ import type { Logger } from 'pino';
 import { JwksKeyCache } from '@sluice/http-signatures';
 import { OpenPaymentsError } from './open-payments-error';
 import { CLIENT_IDENTITY_PATH, createWalletAddressService } from './wallet-addresses/wallet-address-service';
-import { assertPublicHost } from './quotes/public-network';
+// undici's own fetch, so that the guard's undici dispatcher is the one that connects.
+import { fetch } from 'undici';
+import { assertPublicHost, publicNetworkDispatcher } from './quotes/public-network';
 import { createWalletAddressKeyService } from './wallet-addresses/wallet-address-keys';
 import { walletAddressRoutes } from './wallet-addresses/wallet-address-routes';
 import { createAddressResolver } from './wallet-addresses/address-resolver';
@@ -109,13 +111,24 @@ function openPaymentsErrors(logger: Logger): Koa.Middleware {
   };
 }
 
-/** A client's keys; unless `allowPrivateUrls`, only from public addresses or this server's own origin. */
-async function fetchJwksOverHttp(url: string, allowPrivateUrls: boolean, ownOrigin: string): Promise<unknown> {
-  const parsed = new URL(url);
-  if (!allowPrivateUrls && parsed.origin !== ownOrigin) await assertPublicHost(parsed);
-  const response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(5_000) });
-  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
-  return response.json();
+/**
+ * Fetches clients' keys over HTTP; unless `allowPrivateUrls`, only from public addresses (checked before the request
+ * and again when connecting) or from this server's own origin.
+ */
+function createJwksFetcher(allowPrivateUrls: boolean, openPaymentsUrl: string) {
+  const own = new URL(openPaymentsUrl);
+  const dispatcher = allowPrivateUrls ? undefined : publicNetworkDispatcher([own.hostname]);
+  return async (url: string): Promise<unknown> => {
+    const parsed = new URL(url);
+    if (dispatcher && parsed.origin !== own.origin) await assertPublicHost(parsed);
+    const response = await fetch(url, {
+      headers: { accept: 'application/json' },
+      signal: AbortSignal.timeout(5_000),
+      dispatcher,
+    });
+    if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
+    return response.json();
+  };
 }
 
 export function createResourceServer(deps: ResourceServerDeps) {
@@ -170,9 +183,7 @@ export function createResourceServer(deps: ResourceServerDeps) {
     onError: (error) => logger.warn({ err: error }, 'web monetization announcement failed'),
   });
   const keyCache = new JwksKeyCache({
-    fetchJwks:
-      deps.fetchJwks ??
-      ((url) => fetchJwksOverHttp(url, deps.allowPrivateUrls === true, new URL(openPaymentsUrl).origin)),
+    fetchJwks: deps.fetchJwks ?? createJwksFetcher(deps.allowPrivateUrls === true, openPaymentsUrl),
     ttlMs: 60_000,
   });
   const access = { introspect: deps.introspect, keyCache, authServerUrl: deps.authServerUrl, openPaymentsUrl };

@@ -6,6 +6,7 @@ import { createConnector, createHttpRatesProvider, createStaticRatesProvider, ty
 import {
   assertPublicHost,
   createResourceServer,
+  publicNetworkDispatcher,
   recordWebhookEvent,
   type ResourceServer,
   type WalletAddress,
@@ -67,6 +68,7 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
               // balancer's private address, say).
               check: (url) =>
                 url.origin === new URL(publicUrls.openPayments).origin ? Promise.resolve() : assertPublicHost(url),
+              dispatcher: publicNetworkDispatcher([new URL(publicUrls.openPayments).hostname]),
             },
       });
       const running = auth;

@@ -1,3 +1,6 @@
+// undici's own fetch, so that a guard's undici dispatcher is the one that connects (Node's built-in fetch bundles
+// another undici copy).
+import { fetch } from 'undici';
 import type { ClientUrlGuard } from '../config';
 
 export interface JsonFetcherOptions {
@@ -28,6 +31,7 @@ export function createJsonFetcher(options: JsonFetcherOptions = {}): (url: strin
       headers: { accept: 'application/json' },
       redirect: 'error',
       signal: AbortSignal.any(signals),
+      dispatcher: options.guard?.dispatcher,
     });
     if (response.status !== 200) {
       await response.body?.cancel();
@@ -42,7 +46,11 @@ export function createJsonFetcher(options: JsonFetcherOptions = {}): (url: strin
   };
 }
 
-async function readLimited(response: Response, maxBytes: number, url: string): Promise<string> {
+async function readLimited(
+  response: Awaited<ReturnType<typeof fetch>>,
+  maxBytes: number,
+  url: string,
+): Promise<string> {
   if (response.body === null) return '';
   const chunks: Uint8Array[] = [];
   let size = 0;

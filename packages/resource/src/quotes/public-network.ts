@@ -65,14 +65,17 @@ export async function assertPublicHost(url: URL): Promise<void> {
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
-/** A dispatcher whose connections refuse private addresses, whatever the name resolves to at connect time. */
-export function publicNetworkDispatcher(): Agent {
+/**
+ * A dispatcher whose connections refuse private addresses, whatever the name resolves to at connect time, but for
+ * `trustedHosts` (this deployment's own names, which may resolve to an internal load balancer).
+ */
+export function publicNetworkDispatcher(trustedHosts: readonly string[] = []): Agent {
   return new Agent({
     connect: {
       lookup(hostname: string, options: LookupOptions, callback: LookupCallback) {
         dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
           if (error) return callback(error, []);
-          if (addresses.some((found) => isPrivateAddress(found.address))) {
+          if (!trustedHosts.includes(hostname) && addresses.some((found) => isPrivateAddress(found.address))) {
             return callback(new PrivateNetworkError(hostname), []);
           }
           if (options.all) return callback(null, addresses);

@@ -171,12 +171,12 @@ export function createReceiverResolver(deps: ReceiverResolverDeps) {
     /** Whether `url` is an incoming payment of this server (money to it never leaves our connector). */
     isLocal: (url: string) => localPaymentPattern.test(url),
 
-    /** For a quote: an incoming payment URL as is, or a new incoming payment at a wallet address. */
     /** A receiver resolveOrCreate created on this server and its caller will not use: it expires now. */
     async abandon(receiver: Receiver): Promise<void> {
       if (receiver.createdPaymentId) await deps.incomingPayments.abandon(receiver.createdPaymentId);
     },
 
+    /** For a quote: an incoming payment URL as is, or a new incoming payment at a wallet address. */
     async resolveOrCreate(receiver: string, incomingAmount?: bigint): Promise<Receiver> {
       if (localPaymentPattern.test(receiver) || /\/incoming-payments\/[^/]+$/.test(receiver)) {
         return this.resolve(receiver);

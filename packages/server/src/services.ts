@@ -44,6 +44,7 @@ export interface RunningServices {
 
 export async function buildServices(deps: ServicesDeps): Promise<RunningServices> {
   const { config, secrets, knex, logger, publicUrls } = deps;
+  const ownOpenPayments = new URL(publicUrls.openPayments);
   const selected = new Set(config.services);
   const routes: RunningServices['routes'] = {};
   const stops: (() => Promise<void> | void)[] = [];
@@ -66,9 +67,8 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
           : {
               // This deployment's own wallet addresses are trusted wherever its own name resolves (an internal load
               // balancer's private address, say).
-              check: (url) =>
-                url.origin === new URL(publicUrls.openPayments).origin ? Promise.resolve() : assertPublicHost(url),
-              dispatcher: publicNetworkDispatcher([new URL(publicUrls.openPayments).hostname]),
+              check: (url) => (url.origin === ownOpenPayments.origin ? Promise.resolve() : assertPublicHost(url)),
+              dispatcher: publicNetworkDispatcher([ownOpenPayments.hostname]),
             },
       });
       const running = auth;

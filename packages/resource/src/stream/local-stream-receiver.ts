@@ -120,7 +120,7 @@ export function createLocalStreamReceiver(deps: LocalStreamReceiverDeps) {
         walletAddressId: walletAddress.id,
       };
       return deps.receivers
-        .receiverAt(walletAddress.ilpAddress, prepare.destination)
+        .receiverAt(walletAddress.ilpAddress, addressedTo.kind)
         .handlePrepare(prepare, hooksFor(settlement, addressedTo));
     },
   };

@@ -51,11 +51,9 @@ export function createWalletAddressReceivers(deps: { streamSecret: Buffer }) {
     return receiver;
   };
   return {
-    /** The receiver answering packets to `destination`, below the wallet address's ILP address. */
-    receiverAt(walletAddressIlpAddress: string, destination: string): StreamReceiver {
-      return receiverFor(
-        serverAddressFor(walletAddressIlpAddress, connectionKindAt(walletAddressIlpAddress, destination)),
-      );
+    /** The receiver answering a wallet address's connections of one kind (see connectionKindAt). */
+    receiverAt(walletAddressIlpAddress: string, kind: ConnectionTarget['kind']): StreamReceiver {
+      return receiverFor(serverAddressFor(walletAddressIlpAddress, kind));
     },
     credentials(
       walletAddress: WalletAddress,

@@ -65,6 +65,11 @@ export interface ConnectorPort {
   getAsset(id: string): Promise<PortAsset | undefined>;
   getAssetByCodeAndScale(code: string, scale: number): Promise<PortAsset | undefined>;
   listAssets(pagination: PortPagination): Promise<PortPage<PortAsset>>;
+  /**
+   * Rafiki's soft delete (gone from every read; creating its code and scale again restores it). asset_in_use while
+   * a peer or a wallet address is in it or the ledger holds money in it.
+   */
+  deleteAsset(id: string): Promise<PortAsset>;
 
   /** `initialLiquidity` (> 0) is deposited into the new peer's account. */
   createPeer(input: {
@@ -168,6 +173,7 @@ export const CONNECTOR_PORT_ERROR_CODES = [
   'invalid_ilp_address',
   'unknown_asset',
   'duplicate_asset',
+  'asset_in_use',
   'unknown_peer',
   'duplicate_peer',
   'duplicate_incoming_token',

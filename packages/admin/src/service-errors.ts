@@ -34,6 +34,7 @@ const CONNECTOR_CODES: Record<ConnectorPortErrorCode, ErrorCode> = {
   unknown_account: ErrorCode.NotFound,
   unknown_transfer: ErrorCode.NotFound,
   duplicate_asset: ErrorCode.Duplicate,
+  asset_in_use: ErrorCode.Forbidden,
   duplicate_peer: ErrorCode.Duplicate,
   duplicate_incoming_token: ErrorCode.Duplicate,
   duplicate_account: ErrorCode.Duplicate,

@@ -6,6 +6,7 @@ const ASSET_FIELDS = `id code scale withdrawalThreshold liquidityThreshold liqui
   receivingFee { type fixed basisPoints }`;
 const CREATE_ASSET = `mutation Create($input: CreateAssetInput!) { createAsset(input: $input) { asset { ${ASSET_FIELDS} } } }`;
 const UPDATE_ASSET = `mutation Update($input: UpdateAssetInput!) { updateAsset(input: $input) { asset { ${ASSET_FIELDS} } } }`;
+const DELETE_ASSET = `mutation Delete($input: DeleteAssetInput!) { deleteAsset(input: $input) { asset { id code scale } } }`;
 const ASSET = `query Asset($id: String!) { asset(id: $id) { ${ASSET_FIELDS} } }`;
 const ASSETS = `query Assets($first: Int, $after: String, $last: Int, $before: String, $sortOrder: SortOrder) {
   assets(first: $first, after: $after, last: $last, before: $before, sortOrder: $sortOrder) {
@@ -288,6 +289,100 @@ describe('assets, fees, peers and liquidity through the connector port', () => {
     expect(data.walletAddress).toEqual({
       liquidity: null,
       asset: { id: usd.id, code: 'USD', createdAt: expect.any(String), liquidityThreshold: '700' },
+    });
+  });
+
+  describe('deleteAsset (Rafiki: a soft delete of an asset nothing uses)', () => {
+    const create = async (code: string, scale = 2) =>
+      (await admin.ok(CREATE_ASSET, { input: { code, scale, liquidityThreshold: '50' } })).createAsset.asset as {
+        id: string;
+      };
+    const peerInput = (assetId: string, address: string) => ({
+      assetId,
+      staticIlpAddress: address,
+      http: { outgoing: { authToken: 'out', endpoint: 'https://peer.example/ilp' } },
+    });
+
+    it('refuses an asset a wallet address, a peer or money in the ledger is in; then hides it everywhere', async () => {
+      const gbp = await create('GBP');
+      await admin.resource.walletAddresses.create({ address: '/in-gbp', assetId: gbp.id });
+      const inUse = await admin.fails(DELETE_ASSET, { input: { id: gbp.id } }, 'FORBIDDEN');
+      expect(inUse.message).toMatch(/wallet address/);
+
+      const chf = await create('CHF');
+      const peer = (await admin.ok(CREATE_PEER, { input: peerInput(chf.id, 'test.chf-peer') })).createPeer.peer;
+      expect((await admin.fails(DELETE_ASSET, { input: { id: chf.id } }, 'FORBIDDEN')).message).toMatch(/peer/);
+      await admin.ok(DEPOSIT_PEER, {
+        input: { peerId: peer.id, amount: '30', id: randomUUID(), idempotencyKey: randomUUID() },
+      });
+      await admin.ok(DELETE_PEER, { input: { id: peer.id } });
+      // The deleted peer's account still holds 30: deleting the asset would leave that money nowhere to be seen.
+      expect((await admin.fails(DELETE_ASSET, { input: { id: chf.id } }, 'FORBIDDEN')).message).toMatch(/money/);
+
+      const sek = await create('SEK');
+      await admin.ok(DEPOSIT_ASSET, {
+        input: { assetId: sek.id, amount: '500', id: randomUUID(), idempotencyKey: randomUUID() },
+      });
+      const withdrawal = randomUUID();
+      await admin.ok(WITHDRAW_ASSET, {
+        input: { assetId: sek.id, amount: '500', id: withdrawal, idempotencyKey: randomUUID(), timeoutSeconds: '60' },
+      });
+      // Held for a pending withdrawal is still money in the asset.
+      await admin.fails(DELETE_ASSET, { input: { id: sek.id } }, 'FORBIDDEN');
+      await admin.ok(POST, { input: { withdrawalId: withdrawal, idempotencyKey: randomUUID() } });
+
+      const deleted = await admin.ok(DELETE_ASSET, { input: { id: sek.id } });
+      expect(deleted.deleteAsset.asset).toEqual({ id: sek.id, code: 'SEK', scale: 2 });
+      await admin.fails(ASSET, { id: sek.id }, 'NOT_FOUND');
+      expect((await admin.ok(`{ assetByCodeAndScale(code: "SEK", scale: 2) { id } }`)).assetByCodeAndScale).toBeNull();
+      const listed = (await admin.ok(ASSETS, { first: 50 })).assets.edges.map(
+        (edge: { node: { id: string } }) => edge.node.id,
+      );
+      expect(listed).not.toContain(sek.id);
+      expect(listed).toContain(gbp.id);
+      await admin.fails(DELETE_ASSET, { input: { id: sek.id } }, 'NOT_FOUND');
+      await admin.fails(UPDATE_ASSET, { input: { id: sek.id, withdrawalThreshold: '1' } }, 'NOT_FOUND');
+      await admin.fails(
+        DEPOSIT_ASSET,
+        { input: { assetId: sek.id, amount: '1', id: randomUUID(), idempotencyKey: randomUUID() } },
+        'NOT_FOUND',
+      );
+      await admin.fails(CREATE_PEER, { input: peerInput(sek.id, 'test.sek-peer') }, 'NOT_FOUND');
+      await admin.fails(
+        SET_FEE,
+        { input: { assetId: sek.id, type: 'SENDING', fee: { fixed: '1', basisPoints: 0 } } },
+        'NOT_FOUND',
+      );
+      await expect(
+        admin.resource.walletAddresses.create({ address: '/in-sek', assetId: sek.id }),
+      ).rejects.toMatchObject({
+        code: 'unknown_asset',
+      });
+      await admin.fails(DELETE_ASSET, { input: { id: 'not-a-uuid' } }, 'NOT_FOUND');
+    });
+
+    it('creating the code and scale of a deleted asset restores it under its old id, with the new thresholds', async () => {
+      const nok = await create('NOK');
+      await admin.ok(DELETE_ASSET, { input: { id: nok.id } });
+      const again = (await admin.ok(CREATE_ASSET, { input: { code: 'NOK', scale: 2, withdrawalThreshold: '9' } }))
+        .createAsset.asset;
+      expect(again).toMatchObject({ id: nok.id, code: 'NOK', withdrawalThreshold: '9', liquidityThreshold: null });
+      expect((await admin.ok(ASSET, { id: nok.id })).asset.id).toBe(nok.id);
+      await admin.fails(CREATE_ASSET, { input: { code: 'NOK', scale: 2 } }, 'DUPLICATE');
+    });
+
+    it('never lets a deletion and a wallet address creation both succeed', async () => {
+      for (let round = 0; round < 10; round += 1) {
+        const asset = await create(`RACE${round}`);
+        const [deletion, creation] = await Promise.allSettled([
+          admin.gql(DELETE_ASSET, { input: { id: asset.id } }),
+          admin.resource.walletAddresses.create({ address: `/race-${round}`, assetId: asset.id }),
+        ]);
+        const deleted =
+          deletion.status === 'fulfilled' && deletion.value.body.data?.deleteAsset?.asset?.id === asset.id;
+        expect([deleted, creation.status === 'fulfilled']).not.toEqual([true, true]);
+        expect(deleted || creation.status === 'fulfilled').toBe(true);
+      }
     });
   });
 });

@@ -36,6 +36,7 @@ const MUTATIONS: Record<string, { input: string; fields: string[]; result: strin
     fields: ['id', 'withdrawalThreshold', 'liquidityThreshold', 'idempotencyKey'],
     result: ['asset'],
   },
+  deleteAsset: { input: 'DeleteAssetInput', fields: ['id', 'idempotencyKey'], result: ['asset'] },
   depositAssetLiquidity: {
     input: 'DepositAssetLiquidityInput',
     fields: ['assetId', 'amount', 'id', 'idempotencyKey'],

@@ -14,6 +14,7 @@ describe('an admin server built without the connector', () => {
   it.each([
     ['createAsset', `mutation { createAsset(input: { code: "EUR", scale: 2 }) { asset { id } } }`],
     ['updateAsset', `mutation { updateAsset(input: { id: "ASSET", withdrawalThreshold: 1 }) { asset { id } } }`],
+    ['deleteAsset', `mutation { deleteAsset(input: { id: "ASSET" }) { asset { id } } }`],
     ['asset', `{ asset(id: "ASSET") { id } }`],
     ['assetByCodeAndScale', `{ assetByCodeAndScale(code: "USD", scale: 2) { id } }`],
     ['assets', `{ assets { edges { node { id } } } }`],

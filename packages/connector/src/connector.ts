@@ -4,7 +4,7 @@ import { IlpErrorCode, isValidIlpAddress, type IlpPrepare, type IlpReply } from 
 import type { Knex } from 'knex';
 import type Koa from 'koa';
 import type { Logger } from 'pino';
-import { createAssetService, type AssetService } from './assets/asset-service';
+import { createAssetService, type AssetService, type AssetServiceDeps } from './assets/asset-service';
 import { createDirectory, type Directory } from './directory';
 import { ConnectorError, invalidArgument } from './errors';
 import { createIlpHttpMiddleware } from './http/ilp-http-middleware';
@@ -49,6 +49,8 @@ export interface ConnectorDeps {
   maxHoldTimeMs?: number;
   /** Packets per second per peer (T05 beyond); default 10,000/s with a burst of 20,000. `false` disables. */
   peerRateLimit?: { packetsPerSecond: number; burst: number } | false;
+  /** Whether something outside the connector (a wallet address) uses an asset, so that it cannot be deleted. */
+  isAssetUsedElsewhere?: AssetServiceDeps['isAssetUsedElsewhere'];
   /** How often peers are reloaded from the database (changes by other processes), default 5 s. */
   refreshIntervalMs?: number;
   /** How often expired two-phase transfers are voided, default 5 s. */
@@ -140,7 +142,11 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
   const refreshSoon = () => {
     void dir.refresh().catch((error: unknown) => logger.warn({ err: error }, 'peer refresh failed'));
   };
-  const assetService = createAssetService({ knex, onChange: refreshSoon });
+  const assetService = createAssetService({
+    knex,
+    onChange: refreshSoon,
+    isAssetUsedElsewhere: deps.isAssetUsedElsewhere,
+  });
   const peerService = createPeerService({ knex, onChange: refreshSoon });
   const ledger = createLedger({ knex });
   const dir: Directory = createDirectory({ knex, logger, peerService });

@@ -6,6 +6,7 @@ export type ConnectorErrorCode =
   | 'invalid_ilp_address'
   | 'unknown_asset'
   | 'duplicate_asset'
+  | 'asset_in_use'
   | 'unknown_peer'
   | 'duplicate_peer'
   | 'duplicate_incoming_token'

@@ -39,7 +39,7 @@ export async function checkLiquidity(knex: Knex, onLow: LiquidityAlertHandler): 
                 s.liquidity_threshold AS threshold, a.balance
            FROM connector_assets AS s
            JOIN ledger_accounts AS a ON a.asset_id = s.id AND a.kind = 'liquidity'
-          WHERE s.liquidity_threshold IS NOT NULL AND a.balance < s.liquidity_threshold
+          WHERE s.liquidity_threshold IS NOT NULL AND a.balance < s.liquidity_threshold AND s.deleted_at IS NULL
          UNION ALL
          SELECT a.id, 'peer', p.id, s.id, s.code, s.scale, p.liquidity_threshold, a.balance
            FROM connector_peers AS p

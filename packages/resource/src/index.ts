@@ -1,7 +1,7 @@
 export { createResourceServer } from './resource-server';
 export type { ResourceServer, ResourceServerDeps } from './resource-server';
 export { OpenPaymentsError } from './open-payments-error';
-export { WalletAddressError } from './wallet-addresses/wallet-address-service';
+export { WalletAddressError, anyWalletAddressInAsset } from './wallet-addresses/wallet-address-service';
 export type {
   WalletAddress,
   WalletAddressService,

@@ -21,7 +21,7 @@ export function connectorPortOver(
   const walletAddressAccount = options.walletAddressAccount ?? 'wallet_address';
 
   const liquidityAccount = async (assetId: string): Promise<string> => {
-    const accounts = await ledger.getAssetAccountIds(assetId);
+    const accounts = (await assets.getAsset(assetId)) ? await ledger.getAssetAccountIds(assetId) : undefined;
     if (!accounts) throw new ConnectorError('unknown_asset', `unknown asset ${assetId}`);
     return accounts.liquidityAccountId;
   };
@@ -56,6 +56,7 @@ export function connectorPortOver(
     getAsset: (id) => assets.getAsset(id),
     getAssetByCodeAndScale: (code, scale) => assets.getAssetByCodeAndScale(code, scale),
     listAssets: (pagination) => assets.listAssets(pagination),
+    deleteAsset: (id) => assets.deleteAsset(id),
 
     async createPeer({ initialLiquidity, ...input }) {
       const peer = await peers.createPeer(input);

@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import { createAuthServer, createIntrospectionClient, intervalContaining, type AuthServer } from '@sluice/auth';
 import { createConnector, createHttpRatesProvider, createStaticRatesProvider, type Connector } from '@sluice/connector';
 import {
+  anyWalletAddressInAsset,
   assertPublicHost,
   createResourceServer,
   publicNetworkDispatcher,
@@ -91,6 +92,7 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
           ? createHttpRatesProvider({ url: config.exchangeRatesUrl, lifetimeMs: config.exchangeRatesLifetimeMs })
           : createStaticRatesProvider(),
         // Rafiki's asset.liquidity_low / peer.liquidity_low, in the one outbox (delivered by the resource service).
+        isAssetUsedElsewhere: anyWalletAddressInAsset,
         onLiquidityLow: (trx, alert) =>
           recordWebhookEvent(trx, alert.kind === 'asset' ? 'asset.liquidity_low' : 'peer.liquidity_low', {
             id: alert.id,

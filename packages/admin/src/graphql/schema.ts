@@ -98,6 +98,7 @@ export const typeDefs = /* GraphQL */ `
   type Mutation {
     createAsset(input: CreateAssetInput!): AssetMutationResponse!
     updateAsset(input: UpdateAssetInput!): AssetMutationResponse!
+    deleteAsset(input: DeleteAssetInput!): DeleteAssetMutationResponse!
     depositAssetLiquidity(input: DepositAssetLiquidityInput!): LiquidityMutationResponse
     createAssetLiquidityWithdrawal(input: CreateAssetLiquidityWithdrawalInput!): LiquidityMutationResponse
 
@@ -241,6 +242,15 @@ export const typeDefs = /* GraphQL */ `
   }
 
   type AssetMutationResponse {
+    asset: Asset
+  }
+
+  input DeleteAssetInput {
+    id: ID!
+    idempotencyKey: String
+  }
+
+  type DeleteAssetMutationResponse {
     asset: Asset
   }
 

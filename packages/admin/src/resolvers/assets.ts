@@ -79,6 +79,13 @@ export const assetResolvers: ResolverMap = {
       );
       return { asset: assetView(asset) };
     }),
+
+    deleteAsset: field<unknown, { input: { id: string } }>(async (_source, { input }, context) => {
+      const connector = context.requireConnector();
+      if (!isUuid(input.id)) throw notFound(ASSET_NOT_FOUND);
+      const asset = await translated(() => connector.deleteAsset(input.id));
+      return { asset: assetView(asset) };
+    }),
   },
 
   Asset: {

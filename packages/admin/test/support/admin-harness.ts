@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import type { Knex } from 'knex';
-import { createResourceServer, type ResourceServer } from '@sluice/resource';
+import { anyWalletAddressInAsset, createResourceServer, type ResourceServer } from '@sluice/resource';
 import { createTestDatabase, type TestDatabase } from '../../../../test-support';
 import { listenHttp, type HttpListener } from '../../../server/src/http-listener';
 import { createServiceApp } from '../../../server/src/service-app';
@@ -47,7 +47,7 @@ export async function startAdmin(
   });
   const connector = options.connector
     ? connectorPortOver(knex, {
-        assets: createAssetService({ knex: knex }),
+        assets: createAssetService({ knex, isAssetUsedElsewhere: anyWalletAddressInAsset }),
         peers: createPeerService({ knex: knex }),
         ledger: createLedger({ knex: knex }),
       })

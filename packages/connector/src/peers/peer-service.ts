@@ -169,6 +169,16 @@ export function createPeerService(deps: PeerServiceDeps): PeerService {
       const id = randomUUID();
       try {
         await knex.transaction(async (trx) => {
+          // Shared lock: an asset being deleted waits for this peer, or this waits and finds it deleted.
+          if (
+            !(await trx('connector_assets')
+              .where({ id: options.assetId })
+              .whereNull('deleted_at')
+              .forShare()
+              .first('id'))
+          ) {
+            throw new ConnectorError('unknown_asset', `unknown asset ${options.assetId}`);
+          }
           await trx('connector_peers').insert({
             id,
             asset_id: options.assetId,

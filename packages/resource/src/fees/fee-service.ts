@@ -70,7 +70,7 @@ export function createFeeService(deps: { knex: Knex }) {
       if (!Number.isInteger(input.basisPoints) || input.basisPoints < 0 || input.basisPoints > 10000) {
         throw new FeeError('invalid_fee', 'basis points must be an integer from 0 to 10000');
       }
-      if (!(await knex('connector_assets').where('id', input.assetId).first('id'))) {
+      if (!(await knex('connector_assets').where('id', input.assetId).whereNull('deleted_at').first('id'))) {
         throw new FeeError('unknown_asset', `no asset with id ${input.assetId}`);
       }
       const [row] = (await knex('fees')

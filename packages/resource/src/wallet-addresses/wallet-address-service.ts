@@ -75,6 +75,11 @@ interface WalletAddressRow {
   updated_at: Date;
 }
 
+/** Whether any wallet address (active or not: its history is in that asset) is in the asset; an asset deletion asks. */
+export async function anyWalletAddressInAsset(knex: Knex | Knex.Transaction, assetId: string): Promise<boolean> {
+  return (await knex('wallet_addresses').where('asset_id', assetId).first('id')) !== undefined;
+}
+
 export function createWalletAddressService(deps: WalletAddressServiceDeps) {
   const { knex } = deps;
   const base = new URL(deps.openPaymentsUrl);
@@ -145,7 +150,12 @@ export function createWalletAddressService(deps: WalletAddressServiceDeps) {
     }): Promise<WalletAddress> {
       const { url, path } = canonicalUrl(input.address);
       const created = await knex.transaction(async (trx) => {
-        const asset = await trx('connector_assets').where('id', input.assetId).first('id');
+        // Shared lock: an asset being deleted waits for this wallet address, or this waits and finds it deleted.
+        const asset = await trx('connector_assets')
+          .where('id', input.assetId)
+          .whereNull('deleted_at')
+          .forShare()
+          .first('id');
         if (!asset) throw new WalletAddressError('unknown_asset', `no asset with id ${input.assetId}`);
         if (await trx('wallet_addresses').where('url', url).first('id')) {
           throw new WalletAddressError('duplicate_url', `a wallet address already exists at ${url}`);

@@ -1,4 +1,6 @@
 import type { SluiceInstance } from '@sluice/server';
+import type { WalletAddress } from '../src';
+import { walletAddressPage } from '../src/wallet-addresses/wallet-address-page';
 import { startTestSluice } from '../../../test-support';
 import { insertAsset } from './fixtures';
 
@@ -13,6 +15,11 @@ describe('wallet address documents over HTTP', () => {
     const usd = await insertAsset(sluice.database.knex);
     const alice = await resource.walletAddresses.create({ address: '/alice', assetId: usd, publicName: 'Alice' });
     await resource.walletAddresses.create({ address: '/shop/bob', assetId: usd });
+    await resource.walletAddresses.create({
+      address: '/mallory',
+      assetId: usd,
+      publicName: `<script>alert("x")</script> & 'Co'`,
+    });
     const gone = await resource.walletAddresses.create({ address: '/gone', assetId: usd });
     await resource.walletAddresses.update({ id: gone.id, status: 'inactive' });
     await resource.keys.add(alice.id, {
@@ -61,5 +68,57 @@ describe('wallet address documents over HTTP', () => {
     const response = await fetch(`${base}${path}`);
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ error: { code: 'not_found', description: 'wallet address not found' } });
+  });
+
+  const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8';
+
+  it('shows a browser a page with the name, the address to pay and the currency', async () => {
+    const response = await fetch(`${base}/alice`, { headers: { accept: BROWSER_ACCEPT } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('vary')).toMatch(/accept/i);
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const page = await response.text();
+    expect(page).toContain('<h1>Alice</h1>');
+    expect(page).toContain(`${base}/alice`);
+    expect(page).toContain('USD (2 decimal places)');
+    expect(page).not.toContain('<script');
+  });
+
+  it('puts a public name into the page as text, never as markup', async () => {
+    const page = await (await fetch(`${base}/mallory`, { headers: { accept: BROWSER_ACCEPT } })).text();
+    expect(page).not.toContain('<script');
+    expect(page).toContain('<h1>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;Co&#39;</h1>');
+  });
+
+  it.each([['application/json'], ['*/*'], ['application/json, text/html'], [undefined]])(
+    'answers Accept: %s with the JSON document',
+    async (accept) => {
+      const response = await fetch(`${base}/alice`, accept === undefined ? {} : { headers: { accept } });
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(response.headers.get('vary')).toMatch(/accept/i);
+      expect(((await response.json()) as { id: string }).id).toBe(`${base}/alice`);
+    },
+  );
+
+  it('answers a browser 404 for an unknown or inactive address', async () => {
+    for (const path of ['/nobody', '/gone']) {
+      const response = await fetch(`${base}${path}`, { headers: { accept: BROWSER_ACCEPT } });
+      expect(response.status).toBe(404);
+    }
+  });
+});
+
+describe('the wallet address page', () => {
+  it('shows an https wallet address as the payment pointer people type', () => {
+    const page = walletAddressPage({
+      id: 'w',
+      url: 'https://wallet.example/alice',
+      publicName: undefined,
+      assetCode: 'EUR',
+      assetScale: 2,
+    } as unknown as WalletAddress);
+    expect(page).toContain('<h1>$wallet.example/alice</h1>');
+    expect(page).toContain('<div class="pointer">$wallet.example/alice</div>');
   });
 });

@@ -3,6 +3,7 @@ import type { Ed25519Jwk } from '@sluice/http-signatures';
 import { CLIENT_IDENTITY_PATH, type WalletAddress, type WalletAddressService } from './wallet-address-service';
 import type { WalletAddressKeyService } from './wallet-address-keys';
 import { OpenPaymentsError } from '../open-payments-error';
+import { WALLET_ADDRESS_PAGE_CSP, walletAddressPage } from './wallet-address-page';
 
 export interface WalletAddressRoutesDeps {
   walletAddresses: WalletAddressService;
@@ -36,7 +37,8 @@ export function walletAddressDocument(walletAddress: WalletAddress, deps: Wallet
 }
 
 /**
- * GET on any other path is a wallet address (any depth): its document, `…/jwks.json`, or SPSP when asked for.
+ * GET on any other path is a wallet address (any depth): its document, `…/jwks.json`, SPSP when asked for, or a page
+ * for a browser (Accept preferring text/html; JSON otherwise, and when nothing is said).
  * Unknown and inactive addresses are 404 alike, so a client cannot tell them apart.
  */
 export function walletAddressRoutes(deps: WalletAddressRoutesDeps): Koa.Middleware {
@@ -64,6 +66,14 @@ export function walletAddressRoutes(deps: WalletAddressRoutesDeps): Koa.Middlewa
     }
     if (deps.spsp && ctx.get('accept').includes('application/spsp4+json')) return deps.spsp(ctx, walletAddress);
     ctx.set('Cache-Control', 'max-age=60');
+    ctx.vary('Accept');
+    if (ctx.accepts('application/json', 'text/html') === 'text/html') {
+      ctx.set('Content-Security-Policy', WALLET_ADDRESS_PAGE_CSP);
+      ctx.set('X-Content-Type-Options', 'nosniff');
+      ctx.type = 'text/html; charset=utf-8';
+      ctx.body = walletAddressPage(walletAddress);
+      return;
+    }
     ctx.body = walletAddressDocument(walletAddress, deps);
   };
 }

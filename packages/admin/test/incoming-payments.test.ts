@@ -130,4 +130,62 @@ describe('incoming payments over the admin API', () => {
     ]);
     expect(listed.walletAddress.incomingPayments.pageInfo.hasNextPage).toBe(true);
   });
+
+  describe('approveIncomingPayment / cancelIncomingPayment (Rafiki: the card / point-of-sale decision)', () => {
+    const APPROVE = `mutation Approve($input: ApproveIncomingPaymentInput!) {
+      approveIncomingPayment(input: $input) { payment { id state } }
+    }`;
+    const CANCEL = `mutation Cancel($input: CancelIncomingPaymentInput!) {
+      cancelIncomingPayment(input: $input) { payment { id state } }
+    }`;
+    const create = async () =>
+      (
+        await admin.ok(CREATE, {
+          input: { walletAddressId, incomingAmount: { value: '500', assetCode: 'USD', assetScale: 2 } },
+        })
+      ).createIncomingPayment.payment.id as string;
+
+    it('approves a pending payment once, and then refuses to cancel it', async () => {
+      const id = await create();
+      expect((await admin.ok(APPROVE, { input: { id } })).approveIncomingPayment.payment).toEqual({
+        id,
+        state: 'PENDING',
+      });
+      const approvedAt = (await admin.resource.incomingPayments.get(id))?.approvedAt;
+      expect(approvedAt).toBeInstanceOf(Date);
+      await admin.ok(APPROVE, { input: { id } });
+      expect((await admin.resource.incomingPayments.get(id))?.approvedAt).toEqual(approvedAt);
+      expect((await admin.fails(CANCEL, { input: { id } }, 'FORBIDDEN')).message).toMatch(/approved/);
+      // Still open: it receives money.
+      await admin.resource.incomingPayments.credit(admin.knex, id, 100n);
+    });
+
+    it('cancels a pending payment: it expires at once, announced, and takes no money', async () => {
+      const id = await create();
+      expect((await admin.ok(CANCEL, { input: { id } })).cancelIncomingPayment.payment).toEqual({
+        id,
+        state: 'EXPIRED',
+      });
+      expect((await admin.ok(CANCEL, { input: { id } })).cancelIncomingPayment.payment).toEqual({
+        id,
+        state: 'EXPIRED',
+      });
+      expect((await admin.fails(APPROVE, { input: { id } }, 'FORBIDDEN')).message).toMatch(/cancelled/);
+      await expect(admin.resource.incomingPayments.credit(admin.knex, id, 1n)).rejects.toMatchObject({
+        code: 'not_receiving',
+      });
+      const expired = await admin.knex('webhook_events').where('type', 'incoming_payment.expired');
+      expect(expired.filter((event) => event.data.id === id)).toHaveLength(1);
+      expect((await admin.resource.incomingPayments.get(id))?.cancelledAt).toBeInstanceOf(Date);
+    });
+
+    it('refuses a payment that is no longer pending, and unknown ids', async () => {
+      const paid = await create();
+      await admin.resource.incomingPayments.credit(admin.knex, paid, 100n);
+      await admin.fails(CANCEL, { input: { id: paid } }, 'CONFLICT');
+      await admin.fails(APPROVE, { input: { id: paid } }, 'CONFLICT');
+      await admin.fails(APPROVE, { input: { id: '0193a1b2-0000-7000-8000-000000000000' } }, 'NOT_FOUND');
+      await admin.fails(CANCEL, { input: { id: 'nope' } }, 'NOT_FOUND');
+    });
+  });
 });

@@ -118,6 +118,8 @@ const MUTATIONS: Record<string, { input: string; fields: string[]; result: strin
     result: ['receiver'],
   },
   updateIncomingPayment: { input: 'UpdateIncomingPaymentInput', fields: ['id', 'metadata'], result: ['payment'] },
+  approveIncomingPayment: { input: 'ApproveIncomingPaymentInput', fields: ['id'], result: ['payment'] },
+  cancelIncomingPayment: { input: 'CancelIncomingPaymentInput', fields: ['id'], result: ['payment'] },
   depositEventLiquidity: {
     input: 'DepositEventLiquidityInput',
     fields: ['eventId', 'idempotencyKey'],

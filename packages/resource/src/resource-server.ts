@@ -74,6 +74,11 @@ export interface ResourceServerDeps {
    */
   walletAddressOnDemand?: { timeoutMs: number; pollIntervalMs: number };
   /**
+   * Rafiki's POLL_INCOMING_PAYMENT_CREATED_WEBHOOK: every incoming payment creation waits up to `timeoutMs` for the
+   * operator to approve it (approveIncomingPayment) and is refused when it cancels it or does not decide.
+   */
+  incomingPaymentApproval?: { timeoutMs: number; pollIntervalMs: number };
+  /**
    * When money paid over SPSP is announced (wallet_address.web_monetization), besides the asset's withdrawalThreshold,
    * and how often due announcements are looked for (default 1,000 ms).
    */
@@ -140,7 +145,12 @@ export function createResourceServer(deps: ResourceServerDeps) {
     onChanged: deps.onWalletAddressChanged,
   });
   const keys = createWalletAddressKeyService(deps);
-  const incomingPayments = createIncomingPaymentService(deps);
+  const incomingPayments = createIncomingPaymentService({
+    knex,
+    approval: deps.incomingPaymentApproval,
+    // Declared below; only called once a creation has been written.
+    onAwaitingApproval: () => webhookDelivery?.wake(),
+  });
   const combinedPayments = createCombinedPaymentList(deps);
   const receivers = createWalletAddressReceivers(deps);
   const addresses = createAddressResolver({ walletAddresses, ilpAddress: deps.ilpAddress });

@@ -46,6 +46,11 @@ export interface SluiceConfig {
   /** How often it looks meanwhile. */
   walletAddressPollingFrequencyMs: number;
   /**
+   * Rafiki's POLL_INCOMING_PAYMENT_CREATED_WEBHOOK: incoming payment creations wait for the operator's
+   * approveIncomingPayment (or are refused on cancelIncomingPayment or after the timeout); unset = they do not wait.
+   */
+  incomingPaymentApproval?: { timeoutMs: number; pollIntervalMs: number };
+  /**
    * Rafiki's WITHDRAWAL_THROTTLE_DELAY: money received over SPSP is announced (wallet_address.web_monetization) at
    * most this many ms after it arrived; unset = only when it reaches the asset's withdrawalThreshold.
    */
@@ -228,6 +233,13 @@ export function loadConfig(env: Environment = process.env, options: { services?:
     quoteLifespanSeconds: readPositiveInteger(env, 'QUOTE_LIFESPAN_SECONDS', 30),
     walletAddressLookupTimeoutMs: readInteger(env, 'WALLET_ADDRESS_LOOKUP_TIMEOUT_MS', 1_500, 0),
     walletAddressPollingFrequencyMs: readPositiveInteger(env, 'WALLET_ADDRESS_POLLING_FREQUENCY_MS', 100),
+    incomingPaymentApproval:
+      readChoice(env, 'POLL_INCOMING_PAYMENT_CREATED_WEBHOOK', ['true', 'false'] as const, 'false') === 'true'
+        ? {
+            timeoutMs: readPositiveInteger(env, 'INCOMING_PAYMENT_CREATED_POLL_TIMEOUT_MS', 10_000),
+            pollIntervalMs: readPositiveInteger(env, 'INCOMING_PAYMENT_CREATED_POLL_FREQUENCY_MS', 100),
+          }
+        : undefined,
     allowPrivateUrls:
       readChoice(env, 'ALLOW_PRIVATE_URLS', ['true', 'false'] as const, nodeEnv === 'production' ? 'false' : 'true') ===
       'true',

@@ -157,6 +157,7 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
           timeoutMs: config.walletAddressLookupTimeoutMs,
           pollIntervalMs: config.walletAddressPollingFrequencyMs,
         },
+        incomingPaymentApproval: config.incomingPaymentApproval,
         webMonetization: { throttleDelayMs: config.withdrawalThrottleDelayMs },
         clientKeySecret: Buffer.from(secrets.streamSecret, 'base64'),
         allowPrivateUrls: config.allowPrivateUrls,

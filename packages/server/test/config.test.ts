@@ -23,6 +23,18 @@ describe('loadConfig', () => {
     expect(config.allowPrivateUrls).toBe(true);
     expect(loadConfig({ ALLOW_PRIVATE_URLS: 'false' }).allowPrivateUrls).toBe(false);
     expect(loadConfig({ WITHDRAWAL_THROTTLE_DELAY: '60000' }).withdrawalThrottleDelayMs).toBe(60_000);
+    expect(config.incomingPaymentApproval).toBeUndefined();
+    expect(loadConfig({ POLL_INCOMING_PAYMENT_CREATED_WEBHOOK: 'true' }).incomingPaymentApproval).toEqual({
+      timeoutMs: 10_000,
+      pollIntervalMs: 100,
+    });
+    expect(
+      loadConfig({
+        POLL_INCOMING_PAYMENT_CREATED_WEBHOOK: 'true',
+        INCOMING_PAYMENT_CREATED_POLL_TIMEOUT_MS: '3000',
+        INCOMING_PAYMENT_CREATED_POLL_FREQUENCY_MS: '1000',
+      }).incomingPaymentApproval,
+    ).toEqual({ timeoutMs: 3_000, pollIntervalMs: 1_000 });
   });
 
   it.each([
@@ -41,6 +53,7 @@ describe('loadConfig', () => {
     ['WALLET_ADDRESS_POLLING_FREQUENCY_MS', '0'],
     ['WITHDRAWAL_THROTTLE_DELAY', 'soon'],
     ['ALLOW_PRIVATE_URLS', 'yes'],
+    ['POLL_INCOMING_PAYMENT_CREATED_WEBHOOK', '1'],
   ])('refuses %s=%s with an error naming the variable', (variable, value) => {
     let caught: unknown;
     try {

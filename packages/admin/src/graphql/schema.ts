@@ -160,6 +160,10 @@ export const typeDefs = /* GraphQL */ `
     createReceiver(input: CreateReceiverInput!): CreateReceiverResponse!
     "Replaces an incoming payment's metadata."
     updateIncomingPayment(input: UpdateIncomingPaymentInput!): IncomingPaymentResponse!
+    "Approves a PENDING incoming payment (its creation may be waiting for this: POLL_INCOMING_PAYMENT_CREATED_WEBHOOK)."
+    approveIncomingPayment(input: ApproveIncomingPaymentInput!): ApproveIncomingPaymentResponse!
+    "Cancels a PENDING incoming payment: it expires at once and takes no money."
+    cancelIncomingPayment(input: CancelIncomingPaymentInput!): CancelIncomingPaymentResponse!
 
     "Sets the fee of an asset (a new fee version takes effect for new quotes)."
     setFee(input: SetFeeInput!): SetFeeResponse!
@@ -667,6 +671,22 @@ export const typeDefs = /* GraphQL */ `
   input UpdateIncomingPaymentInput {
     id: ID!
     metadata: JSONObject!
+  }
+
+  input ApproveIncomingPaymentInput {
+    id: ID!
+  }
+
+  type ApproveIncomingPaymentResponse {
+    payment: IncomingPayment
+  }
+
+  input CancelIncomingPaymentInput {
+    id: ID!
+  }
+
+  type CancelIncomingPaymentResponse {
+    payment: IncomingPayment
   }
 
   type Quote {

@@ -74,6 +74,18 @@ export const incomingPaymentResolvers: ResolverMap = {
       },
     ),
 
+    approveIncomingPayment: field<unknown, { input: { id: string } }>(async (_source, { input }, context) => {
+      if (!isUuid(input.id)) throw notFound('incoming payment not found');
+      const payment = await translated(() => context.resource.incomingPayments.approve(input.id));
+      return { payment: incomingPaymentView(payment) };
+    }),
+
+    cancelIncomingPayment: field<unknown, { input: { id: string } }>(async (_source, { input }, context) => {
+      if (!isUuid(input.id)) throw notFound('incoming payment not found');
+      const payment = await translated(() => context.resource.incomingPayments.cancel(input.id));
+      return { payment: incomingPaymentView(payment) };
+    }),
+
     createIncomingPayment: field<unknown, { input: CreateIncomingPaymentInput }>(
       async (_source, { input }, context) => {
         const walletAddress = isUuid(input.walletAddressId)

@@ -24,6 +24,10 @@ export interface IncomingPayment {
   state: IncomingPaymentState;
   expiresAt: Date;
   metadata?: Record<string, unknown>;
+  /** When the operator approved it (approveIncomingPayment), if it did. */
+  approvedAt?: Date;
+  /** When the operator cancelled it (cancelIncomingPayment), if it did; it then expired at once. */
+  cancelledAt?: Date;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -37,6 +41,8 @@ interface IncomingPaymentRow {
   state: IncomingPaymentState;
   expires_at: Date;
   metadata: Record<string, unknown> | null;
+  approved_at: Date | null;
+  cancelled_at: Date | null;
   created_at: Date;
   updated_at: Date;
   asset_code: string;
@@ -47,6 +53,15 @@ export interface IncomingPaymentServiceDeps {
   knex: Knex;
   /** How far ahead expiresAt may be, and the expiry given when none is asked for (Rafiki: 30 days). */
   maxExpiryMs?: number;
+  /**
+   * Rafiki's POLL_INCOMING_PAYMENT_CREATED_WEBHOOK: a creation answers only once the operator, told by the
+   * incoming_payment.created event, approved the payment (approve); cancelled, or undecided after `timeoutMs`, it is
+   * refused (403) and the payment ends at once. The decision is looked for every `pollIntervalMs`, and at once when
+   * it is taken in this process.
+   */
+  approval?: { timeoutMs: number; pollIntervalMs: number };
+  /** Told when an incoming_payment.created event awaits the operator's decision, so delivery need not wait. */
+  onAwaitingApproval?: () => void;
 }
 
 const THIRTY_DAYS_MS = 30 * 24 * 60 * 60 * 1000;
@@ -105,6 +120,8 @@ export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
           : row.state,
       expiresAt: row.expires_at,
       metadata: row.metadata ?? undefined,
+      ...(row.approved_at ? { approvedAt: row.approved_at } : {}),
+      ...(row.cancelled_at ? { cancelledAt: row.cancelled_at } : {}),
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };
@@ -239,6 +256,68 @@ export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
     throw new IncomingPaymentCreditError('exceeds_incoming_amount', 'amount would exceed incomingAmount', payment);
   };
 
+  /**
+   * Ends a payment nothing was paid into: it expires now, with its incoming_payment.expired event. `undecided`: only
+   * if the operator has neither approved nor cancelled it; `cancel`: as the operator's cancellation. Returns the
+   * payment when it ended it.
+   */
+  const expireUnpaid = async (
+    trx: Knex.Transaction,
+    id: string,
+    options: { undecided?: boolean; cancel?: boolean } = {},
+  ): Promise<IncomingPayment | undefined> => {
+    const query = trx('incoming_payments')
+      .where({ id, state: 'pending' })
+      .where('received_amount', 0)
+      .where('expires_at', '>', trx.fn.now());
+    if (options.undecided) query.whereNull('approved_at').whereNull('cancelled_at');
+    const updated = await query.update({
+      state: 'expired',
+      expires_at: trx.fn.now(),
+      updated_at: trx.fn.now(),
+      ...(options.cancel ? { cancelled_at: trx.fn.now() } : {}),
+    });
+    const payment = updated > 0 ? await getIn(trx, id) : undefined;
+    if (payment) await recordWebhookEvent(trx, 'incoming_payment.expired', incomingPaymentEventData(payment));
+    return payment;
+  };
+
+  // Creations waiting for the operator's decision in this process, woken as soon as it is taken here.
+  const awaitingDecision = new Map<string, () => void>();
+
+  const declined = (description: string) => new OpenPaymentsError(403, 'forbidden', description);
+
+  async function awaitDecision(id: string, approval: { timeoutMs: number; pollIntervalMs: number }) {
+    deps.onAwaitingApproval?.();
+    const deadline = Date.now() + approval.timeoutMs;
+    let wake = () => {};
+    awaitingDecision.set(id, () => wake());
+    try {
+      for (;;) {
+        const payment = await getIn(knex, id);
+        if (payment?.approvedAt) return payment;
+        if (payment?.cancelledAt) throw declined('the wallet operator cancelled this incoming payment');
+        const left = deadline - Date.now();
+        if (left <= 0) break;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(approval.pollIntervalMs, left));
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    } finally {
+      awaitingDecision.delete(id);
+    }
+    // Undecided: nobody was told its id, so it ends now — unless the approval lands first.
+    if (!(await knex.transaction((trx) => expireUnpaid(trx, id, { undecided: true })))) {
+      const payment = await getIn(knex, id);
+      if (payment?.approvedAt) return payment;
+    }
+    throw declined(`the wallet operator did not approve this incoming payment within ${approval.timeoutMs} ms`);
+  }
+
   return {
     async create(input: {
       walletAddress: WalletAddress;
@@ -294,6 +373,49 @@ export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
         eventData: JSON.stringify(eventWithoutTimes),
       });
       payment.createdAt = payment.updatedAt = createdAt;
+      return deps.approval ? awaitDecision(payment.id, deps.approval) : payment;
+    },
+
+    /**
+     * The operator's approval (Rafiki's approveIncomingPayment): a pending payment only; approving an approved one
+     * changes nothing; a cancelled one is 403, any other state 409.
+     */
+    async approve(id: string): Promise<IncomingPayment> {
+      const payment = await knex.transaction(async (trx) => {
+        const updated = await trx('incoming_payments')
+          .where({ id, state: 'pending' })
+          .whereNull('approved_at')
+          .whereNull('cancelled_at')
+          .where('expires_at', '>', trx.fn.now())
+          .update({ approved_at: trx.fn.now(), updated_at: trx.fn.now() });
+        const current = await getIn(trx, id);
+        if (!current) throw new OpenPaymentsError(404, 'not_found', 'incoming payment not found');
+        if (updated === 0 && !current.approvedAt) {
+          if (current.cancelledAt) throw new OpenPaymentsError(403, 'forbidden', 'the incoming payment was cancelled');
+          throw new OpenPaymentsError(409, 'invalid_state', `incoming payment is ${current.state}`);
+        }
+        return current;
+      });
+      awaitingDecision.get(id)?.();
+      return payment;
+    },
+
+    /**
+     * The operator's cancellation (Rafiki's cancelIncomingPayment): a pending payment only, which then takes no money:
+     * it expires at once, with its incoming_payment.expired event. Cancelling a cancelled one changes nothing; an
+     * approved one is 403, any other state 409.
+     */
+    async cancel(id: string): Promise<IncomingPayment> {
+      const payment = await knex.transaction(async (trx) => {
+        const cancelled = await expireUnpaid(trx, id, { undecided: true, cancel: true });
+        if (cancelled) return cancelled;
+        const current = await getIn(trx, id);
+        if (!current) throw new OpenPaymentsError(404, 'not_found', 'incoming payment not found');
+        if (current.cancelledAt) return current;
+        if (current.approvedAt) throw new OpenPaymentsError(403, 'forbidden', 'the incoming payment was approved');
+        throw new OpenPaymentsError(409, 'invalid_state', `incoming payment is ${current.state}`);
+      });
+      awaitingDecision.get(id)?.();
       return payment;
     },
 
@@ -340,14 +462,7 @@ export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
      * now, with its incoming_payment.expired event, instead of waiting for its expiry. Otherwise changes nothing.
      */
     async abandon(id: string): Promise<void> {
-      await knex.transaction(async (trx) => {
-        const updated = await trx('incoming_payments')
-          .where({ id, state: 'pending' })
-          .where('received_amount', 0)
-          .update({ state: 'expired', expires_at: trx.fn.now(), updated_at: trx.fn.now() });
-        const payment = updated > 0 ? await getIn(trx, id) : undefined;
-        if (payment) await recordWebhookEvent(trx, 'incoming_payment.expired', incomingPaymentEventData(payment));
-      });
+      await knex.transaction((trx) => expireUnpaid(trx, id));
     },
 
     /**

@@ -114,6 +114,8 @@ describe('cursor pagination (Rafiki: first/after, last/before, sortOrder, newest
     const payments = (
       await admin.knex('webhook_events').where('type', 'incoming_payment.created').orderBy(OLDEST_FIRST).select('data')
     ).map((row) => row.data as { id: string });
+    // Paid into, so its completion is announced (an unpaid payment ends unannounced, as in Rafiki).
+    await admin.resource.incomingPayments.credit(admin.knex, payments[1].id, 1n);
     await admin.resource.incomingPayments.complete(payments[1].id);
     const filter = { type: { in: ['incoming_payment.created'] } };
     const events = async (variables: Record<string, unknown>): Promise<Connection> =>

@@ -154,25 +154,37 @@ describe('incoming payment service', () => {
     expect((await resource.incomingPayments.get(payment.id))?.receivedAmount.value).toBe(1000n);
   });
 
-  it('stops receiving after expiry and the sweep marks it expired once', async () => {
-    const payment = await resource.incomingPayments.create({
-      walletAddress: alice,
-      expiresAt: new Date(Date.now() + 300).toISOString(),
-    });
+  it('stops receiving after expiry and the sweep marks it expired once, announcing only a paid one', async () => {
+    const expiresAt = new Date(Date.now() + 300).toISOString();
+    const paid = await resource.incomingPayments.create({ walletAddress: alice, expiresAt });
+    const unpaid = await resource.incomingPayments.create({ walletAddress: alice, expiresAt });
+    await credit(paid.id, 7n);
     await new Promise((resolve) => setTimeout(resolve, 400));
-    expect((await resource.incomingPayments.get(payment.id))?.state).toBe('expired');
-    await expect(credit(payment.id, 1n)).rejects.toMatchObject({ code: 'not_receiving' });
-    expect(await resource.incomingPayments.expireDue()).toBeGreaterThanOrEqual(1);
+    expect((await resource.incomingPayments.get(paid.id))?.state).toBe('expired');
+    await expect(credit(paid.id, 1n)).rejects.toMatchObject({ code: 'not_receiving' });
+    expect(await resource.incomingPayments.expireDue()).toBeGreaterThanOrEqual(2);
     expect(await resource.incomingPayments.expireDue()).toBe(0);
+    expect((await resource.incomingPayments.get(unpaid.id))?.state).toBe('expired');
     const expired = await db.knex('webhook_events').where('type', 'incoming_payment.expired');
-    expect(expired.filter((event) => event.data.id === payment.id)).toHaveLength(1);
+    expect(expired.filter((event) => event.data.id === paid.id).map((event) => event.data.receivedAmount)).toEqual([
+      { value: '7', assetCode: 'USD', assetScale: 2 },
+    ]);
+    // Rafiki ends an unpaid payment without a word: a handler withdrawing on every event would be refused.
+    expect(expired.filter((event) => event.data.id === unpaid.id)).toEqual([]);
   });
 
-  it('completes on request once', async () => {
+  it('completes on request once, announcing it only when something was received', async () => {
     const payment = await resource.incomingPayments.create({ walletAddress: alice });
     expect((await resource.incomingPayments.complete(payment.id)).state).toBe('completed');
     expect((await resource.incomingPayments.complete(payment.id)).state).toBe('completed');
     await expect(credit(payment.id, 1n)).rejects.toMatchObject({ code: 'not_receiving' });
+    const paid = await resource.incomingPayments.create({ walletAddress: alice });
+    await credit(paid.id, 3n);
+    await resource.incomingPayments.complete(paid.id);
+    await resource.incomingPayments.complete(paid.id);
+    const completed = await db.knex('webhook_events').where('type', 'incoming_payment.completed');
+    expect(completed.filter((event) => event.data.id === payment.id)).toEqual([]);
+    expect(completed.filter((event) => event.data.id === paid.id)).toHaveLength(1);
   });
 
   it('pages forwards and backwards with cursors', async () => {

@@ -70,6 +70,8 @@ export function readActions<T extends string>(value: unknown, path: string, allo
 
 export function parseLimits(value: unknown, path: string): OutgoingPaymentLimits {
   const limits = readObject(value, path, ['receiver', 'interval', 'debitAmount', 'receiveAmount']);
+  // The schema's anyOf would let both through; the official client refuses to send both ("Only one of …"), so a
+  // request with both is not one the ecosystem means.
   if (limits.debitAmount !== undefined && limits.receiveAmount !== undefined) {
     throw invalidRequest(`${path} may set debitAmount or receiveAmount, not both`);
   }

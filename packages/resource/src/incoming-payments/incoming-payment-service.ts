@@ -257,9 +257,9 @@ export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
   };
 
   /**
-   * Ends a payment nothing was paid into: it expires now, with its incoming_payment.expired event. `undecided`: only
-   * if the operator has neither approved nor cancelled it; `cancel`: as the operator's cancellation. Returns the
-   * payment when it ended it.
+   * Ends a payment nothing was paid into: it expires now (unannounced: see endedEvent). `undecided`: only if the
+   * operator has neither approved nor cancelled it; `cancel`: as the operator's cancellation. Returns the payment
+   * when it ended it.
    */
   const expireUnpaid = async (
     trx: Knex.Transaction,
@@ -277,9 +277,20 @@ export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
       updated_at: trx.fn.now(),
       ...(options.cancel ? { cancelled_at: trx.fn.now() } : {}),
     });
-    const payment = updated > 0 ? await getIn(trx, id) : undefined;
-    if (payment) await recordWebhookEvent(trx, 'incoming_payment.expired', incomingPaymentEventData(payment));
-    return payment;
+    return updated > 0 ? getIn(trx, id) : undefined;
+  };
+
+  /**
+   * incoming_payment.completed / .expired, as Rafiki sends them: only for a payment that received money. They are the
+   * operator's cue to withdraw it, and a Rafiki handler withdraws on every one (an unpaid payment would have it
+   * refused, failing the delivery again and again); Rafiki ends unpaid payments without a word.
+   */
+  const announceEnd = async (
+    trx: Knex.Transaction,
+    type: 'incoming_payment.completed' | 'incoming_payment.expired',
+    payment: IncomingPayment,
+  ) => {
+    if (payment.receivedAmount.value > 0n) await recordWebhookEvent(trx, type, incomingPaymentEventData(payment));
   };
 
   // Creations waiting for the operator's decision in this process, woken as soon as it is taken here.
@@ -452,7 +463,7 @@ export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
         if (updated === 0 && payment.state !== 'completed') {
           throw new OpenPaymentsError(409, 'invalid_state', `incoming payment is ${payment.state}`);
         }
-        if (updated > 0) await recordWebhookEvent(trx, 'incoming_payment.completed', incomingPaymentEventData(payment));
+        if (updated > 0) await announceEnd(trx, 'incoming_payment.completed', payment);
         return payment;
       });
     },
@@ -501,10 +512,7 @@ export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
           .pluck('id')) as string[];
         if (rows.length === 0) return 0;
         await trx('incoming_payments').whereIn('id', rows).update({ state: 'expired', updated_at: trx.fn.now() });
-        for (const id of rows) {
-          const payment = (await getIn(trx, id)) as IncomingPayment;
-          await recordWebhookEvent(trx, 'incoming_payment.expired', incomingPaymentEventData(payment));
-        }
+        for (const id of rows) await announceEnd(trx, 'incoming_payment.expired', (await getIn(trx, id))!);
         return rows.length;
       });
     },

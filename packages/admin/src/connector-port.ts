@@ -91,6 +91,19 @@ export interface ConnectorPort {
     liquidityThreshold?: bigint | null;
   }): Promise<PortPeer>;
   deletePeer(id: string): Promise<unknown>;
+  /**
+   * Rafiki's auto-peering: asks the node at `peerUrl` to peer in the asset, then creates it as a peer (or gives the
+   * existing peer of its address and asset the new tokens and endpoint); `liquidityToDeposit` (> 0) is deposited into
+   * its account. peer_unreachable when nothing answers there, peering_refused when the peer refuses.
+   */
+  createOrUpdatePeerByUrl(input: {
+    peerUrl: string;
+    assetId: string;
+    name?: string | null;
+    maxPacketAmount?: bigint | null;
+    liquidityThreshold?: bigint | null;
+    liquidityToDeposit?: bigint | null;
+  }): Promise<PortPeer>;
   getPeer(id: string): Promise<PortPeer | undefined>;
   getPeerByAddressAndAsset(staticIlpAddress: string, assetId: string): Promise<PortPeer | undefined>;
   listPeers(pagination: PortPagination): Promise<PortPage<PortPeer>>;
@@ -188,6 +201,8 @@ export const CONNECTOR_PORT_ERROR_CODES = [
   'transfer_not_pending',
   'transfer_expired',
   'limit_below_usage',
+  'peer_unreachable',
+  'peering_refused',
 ] as const;
 
 export type ConnectorPortErrorCode = (typeof CONNECTOR_PORT_ERROR_CODES)[number];

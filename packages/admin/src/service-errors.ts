@@ -45,6 +45,9 @@ const CONNECTOR_CODES: Record<ConnectorPortErrorCode, ErrorCode> = {
   exceeds_max_balance: ErrorCode.Forbidden,
   transfer_expired: ErrorCode.Forbidden,
   limit_below_usage: ErrorCode.Forbidden,
+  // Rafiki's InvalidPeerUrl (NOT_FOUND) and its refusals (PeerUnsupportedAsset, InvalidPeeringRequest: BAD_USER_INPUT).
+  peer_unreachable: ErrorCode.NotFound,
+  peering_refused: ErrorCode.BadUserInput,
 };
 
 const OPEN_PAYMENTS_STATUS_CODES: Partial<Record<OpenPaymentsError['status'], ErrorCode>> = {

@@ -67,6 +67,19 @@ const MUTATIONS: Record<string, { input: string; fields: string[]; result: strin
     result: ['peer'],
   },
   deletePeer: { input: 'DeletePeerInput', fields: ['id', 'idempotencyKey'], result: ['success'] },
+  createOrUpdatePeerByUrl: {
+    input: 'CreateOrUpdatePeerByUrlInput',
+    fields: [
+      'maxPacketAmount',
+      'assetId',
+      'peerUrl',
+      'name',
+      'liquidityThreshold',
+      'liquidityToDeposit',
+      'idempotencyKey',
+    ],
+    result: ['peer'],
+  },
   depositPeerLiquidity: {
     input: 'DepositPeerLiquidityInput',
     fields: ['peerId', 'amount', 'id', 'idempotencyKey'],

@@ -27,6 +27,10 @@ describe('an admin server built without the connector', () => {
     ],
     ['deletePeer', `mutation { deletePeer(input: { id: "${randomUUID()}" }) { success } }`],
     [
+      'createOrUpdatePeerByUrl',
+      `mutation { createOrUpdatePeerByUrl(input: { assetId: "ASSET", peerUrl: "http://127.0.0.1:9/" }) { peer { id } } }`,
+    ],
+    [
       'depositAssetLiquidity',
       `mutation { depositAssetLiquidity(input: { assetId: "ASSET", amount: 5, id: "${randomUUID()}",
          idempotencyKey: "${randomUUID()}" }) { success } }`,

@@ -20,7 +20,9 @@ export type ConnectorErrorCode =
   | 'unknown_transfer'
   | 'transfer_not_pending'
   | 'transfer_expired'
-  | 'limit_below_usage';
+  | 'limit_below_usage'
+  | 'peer_unreachable'
+  | 'peering_refused';
 
 export class ConnectorError extends Error {
   constructor(

@@ -16,6 +16,8 @@ export type { Asset, CreateAssetOptions, UpdateAssetOptions } from './assets/ass
 export { createPeerService } from './peers/peer-service';
 export type { PeerService, PeerServiceDeps } from './peers/peer-service';
 export type { Peer, CreatePeerOptions, UpdatePeerOptions, PeerHttpOutgoing } from './peers/peer-types';
+export { createAutoPeering, autoPeeringMiddleware, PeeringRefusal } from './peers/auto-peering';
+export type { AutoPeering, AutoPeeringDeps, PeeringDetails, PeeringRequest } from './peers/auto-peering';
 
 export * from './ledger';
 

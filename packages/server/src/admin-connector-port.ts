@@ -2,7 +2,7 @@
 // Connector in the server, so its routing sees changes at once, or the bare services in the admin tests.
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { ConnectorError, type AssetService, type Ledger, type PeerService } from '@sluice/connector';
+import { ConnectorError, type AssetService, type AutoPeering, type Ledger, type PeerService } from '@sluice/connector';
 import type { ConnectorPort } from '@sluice/admin';
 import { walletAddressAccountId, type WalletAccountKind } from './payment-ledger';
 
@@ -14,10 +14,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export function connectorPortOver(
   knex: Knex,
-  services: { assets: AssetService; peers: PeerService; ledger: Ledger },
+  services: { assets: AssetService; peers: PeerService; ledger: Ledger; autoPeering: AutoPeering },
   options: { walletAddressAccount?: WalletAccountKind } = {},
 ): ConnectorPort {
-  const { assets, peers, ledger } = services;
+  const { assets, peers, ledger, autoPeering } = services;
   const walletAddressAccount = options.walletAddressAccount ?? 'wallet_address';
 
   const liquidityAccount = async (assetId: string): Promise<string> => {
@@ -65,6 +65,12 @@ export function connectorPortOver(
     },
     updatePeer: (input) => peers.updatePeer(input),
     deletePeer: (id) => peers.deletePeer(id),
+    async createOrUpdatePeerByUrl({ liquidityToDeposit, ...input }) {
+      const peer = await autoPeering.requestPeering(input);
+      if (liquidityToDeposit)
+        await ledger.deposit({ id: randomUUID(), accountId: peer.id, amount: liquidityToDeposit });
+      return peer;
+    },
     getPeer: (id) => peers.getPeer(id),
     getPeerByAddressAndAsset: (address, assetId) => peers.getPeerByAddressAndAsset(address, assetId),
     listPeers: (pagination) => peers.listPeers(pagination),

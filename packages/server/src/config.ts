@@ -60,6 +60,16 @@ export interface SluiceConfig {
    * receiver, a grant request's client wallet address (its keys). Default: allowed except with NODE_ENV=production.
    */
   allowPrivateUrls: boolean;
+  /**
+   * Rafiki's ENABLE_AUTO_PEERING: the connector listener answers peering requests at POST /auto-peering (new peers get
+   * no credit; existing or overlapping addresses are refused). Asking other nodes (createOrUpdatePeerByUrl) needs no
+   * setting.
+   */
+  enableAutoPeering: boolean;
+  /** Rafiki's ILP_CONNECTOR_URL: this node's public ILP-over-HTTP URL, as told to peers; unset = the local one. */
+  ilpConnectorUrl?: string;
+  /** Rafiki's INSTANCE_NAME: the name peers give this node when auto-peering. */
+  instanceName: string;
   /** Rafiki-format rates endpoint; unset = the built-in static table. */
   exchangeRatesUrl?: string;
   exchangeRatesLifetimeMs: number;
@@ -246,6 +256,9 @@ export function loadConfig(env: Environment = process.env, options: { services?:
     withdrawalThrottleDelayMs: env.WITHDRAWAL_THROTTLE_DELAY
       ? readInteger(env, 'WITHDRAWAL_THROTTLE_DELAY', 0, 0)
       : undefined,
+    enableAutoPeering: readChoice(env, 'ENABLE_AUTO_PEERING', ['true', 'false'] as const, 'false') === 'true',
+    ilpConnectorUrl: readUrl(env, 'ILP_CONNECTOR_URL'),
+    instanceName: env.INSTANCE_NAME || 'Sluice',
     exchangeRatesUrl: readUrl(env, 'EXCHANGE_RATES_URL'),
     exchangeRatesLifetimeMs: readPositiveInteger(env, 'EXCHANGE_RATES_LIFETIME', 15_000),
     connectorSpread: readSpread(env),

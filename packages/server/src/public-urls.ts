@@ -8,6 +8,8 @@ export interface PublicUrls {
   authServer: string;
   /** AUTH_INTERACTION_URL: base of interaction redirects. */
   authInteraction: string;
+  /** ILP_CONNECTOR_URL: the connector's ILP-over-HTTP endpoint, as peers are told it. */
+  ilpConnector: string;
 }
 
 /**
@@ -20,5 +22,6 @@ export function resolvePublicUrls(config: SluiceConfig, localUrls: Partial<Recor
     openPayments: config.openPaymentsUrl ?? local('open-payments', config.ports.openPayments),
     authServer: config.authServerUrl ?? local('auth', config.ports.auth),
     authInteraction: config.authInteractionUrl ?? local('auth-interaction', config.ports.authInteraction),
+    ilpConnector: config.ilpConnectorUrl ?? `${local('connector', config.ports.connector)}/ilp`,
   };
 }

@@ -2,7 +2,15 @@
 import type Koa from 'koa';
 import type { Knex } from 'knex';
 import { createAuthServer, createIntrospectionClient, intervalContaining, type AuthServer } from '@sluice/auth';
-import { createConnector, createHttpRatesProvider, createStaticRatesProvider, type Connector } from '@sluice/connector';
+import {
+  autoPeeringMiddleware,
+  createAutoPeering,
+  createConnector,
+  createHttpRatesProvider,
+  createStaticRatesProvider,
+  type AutoPeering,
+  type Connector,
+} from '@sluice/connector';
 import {
   anyWalletAddressInAsset,
   assertPublicHost,
@@ -82,6 +90,7 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
     // The connector module runs wherever money moves or is managed: for peers (the connector service), for the
     // resource server's payments and embedded STREAM receiver, and under the admin API.
     let connector: Connector | undefined;
+    let autoPeering: AutoPeering | undefined;
     if (selected.has('connector') || selected.has('resource') || selected.has('admin')) {
       connector = await createConnector({
         knex,
@@ -103,7 +112,21 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
       });
       const running = connector;
       stops.push(() => running.stop());
-      if (selected.has('connector')) routes.connector = [running.httpMiddleware()];
+      autoPeering = createAutoPeering({
+        assets: running,
+        peers: running,
+        ilpAddress: config.ilpAddress,
+        ilpConnectorUrl: publicUrls.ilpConnector,
+        instanceName: config.instanceName,
+        // A requesting peer names the URL this node will post packets to: not one on a private network, unless allowed.
+        checkPeerEndpoint: config.allowPrivateUrls ? undefined : assertPublicHost,
+      });
+      if (selected.has('connector')) {
+        routes.connector = [
+          running.httpMiddleware(),
+          ...(config.enableAutoPeering ? [autoPeeringMiddleware(autoPeering)] : []),
+        ];
+      }
     }
 
     let resource: ResourceServer | undefined;
@@ -192,7 +215,7 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
         resource,
         connector: connectorPortOver(
           knex,
-          { assets: connector, peers: connector, ledger: connector },
+          { assets: connector, peers: connector, ledger: connector, autoPeering: autoPeering! },
           { walletAddressAccount: config.paymentFunding === 'webhook' ? 'web_monetization' : 'wallet_address' },
         ),
       }).routes;

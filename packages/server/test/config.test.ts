@@ -24,6 +24,20 @@ describe('loadConfig', () => {
     expect(loadConfig({ ALLOW_PRIVATE_URLS: 'false' }).allowPrivateUrls).toBe(false);
     expect(loadConfig({ WITHDRAWAL_THROTTLE_DELAY: '60000' }).withdrawalThrottleDelayMs).toBe(60_000);
     expect(config.incomingPaymentApproval).toBeUndefined();
+    expect(config.enableAutoPeering).toBe(false);
+    expect(config.instanceName).toBe('Sluice');
+    expect(config.ilpConnectorUrl).toBeUndefined();
+    expect(
+      loadConfig({
+        ENABLE_AUTO_PEERING: 'true',
+        INSTANCE_NAME: 'Example Bank',
+        ILP_CONNECTOR_URL: 'https://ilp.example.com/ilp',
+      }),
+    ).toMatchObject({
+      enableAutoPeering: true,
+      instanceName: 'Example Bank',
+      ilpConnectorUrl: 'https://ilp.example.com/ilp',
+    });
     expect(loadConfig({ POLL_INCOMING_PAYMENT_CREATED_WEBHOOK: 'true' }).incomingPaymentApproval).toEqual({
       timeoutMs: 10_000,
       pollIntervalMs: 100,
@@ -54,6 +68,8 @@ describe('loadConfig', () => {
     ['WITHDRAWAL_THROTTLE_DELAY', 'soon'],
     ['ALLOW_PRIVATE_URLS', 'yes'],
     ['POLL_INCOMING_PAYMENT_CREATED_WEBHOOK', '1'],
+    ['ENABLE_AUTO_PEERING', 'yes'],
+    ['ILP_CONNECTOR_URL', 'not a url'],
   ])('refuses %s=%s with an error naming the variable', (variable, value) => {
     let caught: unknown;
     try {

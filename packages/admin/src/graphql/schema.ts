@@ -105,6 +105,8 @@ export const typeDefs = /* GraphQL */ `
     createPeer(input: CreatePeerInput!): CreatePeerMutationResponse!
     updatePeer(input: UpdatePeerInput!): UpdatePeerMutationResponse!
     deletePeer(input: DeletePeerInput!): DeletePeerMutationResponse!
+    "Rafiki's auto-peering: asks the node at peerUrl to peer in the asset and creates (or re-peers) it here."
+    createOrUpdatePeerByUrl(input: CreateOrUpdatePeerByUrlInput!): CreateOrUpdatePeerByUrlMutationResponse!
     depositPeerLiquidity(input: DepositPeerLiquidityInput!): LiquidityMutationResponse
     createQuote(input: CreateQuoteInput!): QuoteResponse!
     createOutgoingPayment(input: CreateOutgoingPaymentInput!): OutgoingPaymentResponse!
@@ -316,6 +318,20 @@ export const typeDefs = /* GraphQL */ `
     liquidityThreshold: UInt64
     initialLiquidity: UInt64
     idempotencyKey: String
+  }
+
+  input CreateOrUpdatePeerByUrlInput {
+    maxPacketAmount: UInt64
+    assetId: String!
+    peerUrl: String!
+    name: String
+    liquidityThreshold: UInt64
+    liquidityToDeposit: UInt64
+    idempotencyKey: String
+  }
+
+  type CreateOrUpdatePeerByUrlMutationResponse {
+    peer: Peer
   }
 
   input UpdatePeerInput {

@@ -69,6 +69,25 @@ export const peerResolvers: ResolverMap = {
       return { peer: peerView(peer) };
     }),
 
+    createOrUpdatePeerByUrl: field<
+      unknown,
+      { input: PeerInput & { assetId: string; peerUrl: string; liquidityToDeposit?: bigint | null } }
+    >(async (_source, { input }, context) => {
+      const connector = context.requireConnector();
+      if (!isUuid(input.assetId)) throw notFound('unknown asset');
+      const peer = await translated(() =>
+        connector.createOrUpdatePeerByUrl({
+          peerUrl: input.peerUrl,
+          assetId: input.assetId,
+          name: input.name,
+          maxPacketAmount: input.maxPacketAmount,
+          liquidityThreshold: input.liquidityThreshold,
+          liquidityToDeposit: input.liquidityToDeposit,
+        }),
+      );
+      return { peer: peerView(peer) };
+    }),
+
     updatePeer: field<unknown, { input: PeerInput & { id: string } }>(async (_source, { input }, context) => {
       const connector = context.requireConnector();
       if (!isUuid(input.id)) throw notFound(PEER_NOT_FOUND);

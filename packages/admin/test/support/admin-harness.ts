@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../../../../test-support'
 import { listenHttp, type HttpListener } from '../../../server/src/http-listener';
 import { createServiceApp } from '../../../server/src/service-app';
 import { createAdminServer, type AdminServerDeps, type ConnectorPort } from '../../src';
-import { createAssetService, createLedger, createPeerService } from '@sluice/connector';
+import { createAssetService, createAutoPeering, createLedger, createPeerService } from '@sluice/connector';
 import { connectorPortOver } from '../../../server/src/admin-connector-port';
 import { adminClient, type AdminClient } from './admin-client';
 
@@ -45,11 +45,20 @@ export async function startAdmin(
     streamSecret: Buffer.alloc(32, 9),
     introspect: async () => ({ active: false }),
   });
+  const assets = createAssetService({ knex, isAssetUsedElsewhere: anyWalletAddressInAsset });
+  const peers = createPeerService({ knex });
   const connector = options.connector
     ? connectorPortOver(knex, {
-        assets: createAssetService({ knex, isAssetUsedElsewhere: anyWalletAddressInAsset }),
-        peers: createPeerService({ knex: knex }),
+        assets,
+        peers,
         ledger: createLedger({ knex: knex }),
+        autoPeering: createAutoPeering({
+          assets,
+          peers,
+          ilpAddress: 'test.sluice',
+          ilpConnectorUrl: 'http://127.0.0.1:9/ilp',
+          instanceName: 'Sluice',
+        }),
       })
     : undefined;
   const secret = randomBytes(24).toString('base64url');

@@ -413,7 +413,7 @@ export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
 
     /**
      * The operator's cancellation (Rafiki's cancelIncomingPayment): a pending payment only, which then takes no money:
-     * it expires at once, with its incoming_payment.expired event. Cancelling a cancelled one changes nothing; an
+     * it expires at once (unannounced: nothing to withdraw). Cancelling a cancelled one changes nothing; an
      * approved one is 403, any other state 409.
      */
     async cancel(id: string): Promise<IncomingPayment> {
@@ -470,7 +470,7 @@ export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
 
     /**
      * Ends at once a payment that nothing was paid into yet (one created for a quote that then failed): it expires
-     * now, with its incoming_payment.expired event, instead of waiting for its expiry. Otherwise changes nothing.
+     * now (unannounced: nothing to withdraw) instead of waiting for its expiry. Otherwise changes nothing.
      */
     async abandon(id: string): Promise<void> {
       await knex.transaction((trx) => expireUnpaid(trx, id));

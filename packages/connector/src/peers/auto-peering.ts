@@ -44,13 +44,16 @@ export interface AutoPeeringDeps {
   instanceName: string;
   /** Throws when a requesting peer's ILP-over-HTTP URL may not be used (one on a private network). */
   checkPeerEndpoint?: (url: URL) => Promise<void>;
+  /** Peers (all of them) past which requests are refused; default MAX_PEERS_FOR_AUTO_PEERING. */
+  maxPeers?: number;
 }
 
 /** Why a peering request was refused: `type` is Rafiki's error type, which a Rafiki initiator reads. */
 export class PeeringRefusal extends Error {
   constructor(
     readonly status: 400 | 404 | 409,
-    readonly type: 'InvalidPeeringRequest' | 'InvalidPeerIlpConfiguration' | 'UnknownAsset' | 'DuplicatePeer',
+    readonly type:
+      'InvalidPeeringRequest' | 'InvalidPeerIlpConfiguration' | 'UnknownAsset' | 'DuplicatePeer' | 'TooManyPeers',
     message: string,
   ) {
     super(message);
@@ -59,6 +62,9 @@ export class PeeringRefusal extends Error {
 }
 
 const MAX_REQUEST_BYTES = 16 * 1024;
+// Anyone can ask: past this many peers the node takes no more by request (each is a routing entry, an account and a
+// row every process reloads), so a flood of requests cannot grow them without bound. The operator can still add peers.
+export const MAX_PEERS_FOR_AUTO_PEERING = 1_000;
 const REQUEST_TIMEOUT_MS = 10_000;
 
 const newToken = () => randomBytes(32).toString('base64url');
@@ -222,7 +228,11 @@ export function createAutoPeering(deps: AutoPeeringDeps) {
       }
       const asset = await deps.assets.getAssetByCodeAndScale(request.asset.code, request.asset.scale);
       if (!asset) throw new PeeringRefusal(404, 'UnknownAsset', 'Unknown asset');
-      if ((await deps.peers.listAllPeers()).some((peer) => overlaps(address, peer.staticIlpAddress))) {
+      const peers = await deps.peers.listAllPeers();
+      if (peers.length >= (deps.maxPeers ?? MAX_PEERS_FOR_AUTO_PEERING)) {
+        throw new PeeringRefusal(409, 'TooManyPeers', 'this node takes no more peers by auto-peering');
+      }
+      if (peers.some((peer) => overlaps(address, peer.staticIlpAddress))) {
         throw new PeeringRefusal(
           409,
           'DuplicatePeer',

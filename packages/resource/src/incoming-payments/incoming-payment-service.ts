@@ -257,7 +257,7 @@ export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
   };
 
   /**
-   * Ends a payment nothing was paid into: it expires now (unannounced: see endedEvent). `undecided`: only if the
+   * Ends a payment nothing was paid into: it expires now (unannounced: see announceEnd). `undecided`: only if the
    * operator has neither approved nor cancelled it; `cancel`: as the operator's cancellation. Returns the payment
    * when it ended it.
    */

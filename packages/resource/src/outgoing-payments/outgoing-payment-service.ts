@@ -480,19 +480,31 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
      * `leaseMs`: one statement, so its row locks (FOR UPDATE SKIP LOCKED) last only as long as it runs, and the lease
      * it writes is what keeps other workers off. Returns the claimed payments as they are now.
      */
-    async claimDue(owner: string, leaseMs: number, limit: number): Promise<OutgoingPayment[]> {
+    /**
+     * Leases up to `limit` due payments to `owner`, of which at most `retryLimit` on a later attempt (attempted
+     * before); payments on their first attempt come first.
+     */
+    async claimDue(owner: string, leaseMs: number, limit: number, retryLimit = limit): Promise<OutgoingPayment[]> {
+      const due = `state = 'SENDING' AND next_attempt_at <= now() AND (lease_expires_at IS NULL OR lease_expires_at < now())`;
       const result = await knex.raw(
-        `UPDATE outgoing_payments
+        `WITH first_attempts AS (
+           SELECT id, next_attempt_at, 0 AS later FROM outgoing_payments
+            WHERE ${due} AND attempts = 0
+            ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED
+         ), later_attempts AS (
+           SELECT id, next_attempt_at, 1 AS later FROM outgoing_payments
+            WHERE ${due} AND attempts > 0
+            ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED
+         ), chosen AS (
+           SELECT id FROM (SELECT * FROM first_attempts UNION ALL SELECT * FROM later_attempts) AS candidates
+            ORDER BY later, next_attempt_at LIMIT ?
+         )
+         UPDATE outgoing_payments
             SET lease_owner = ?, lease_expires_at = now() + ?::bigint * interval '1 millisecond',
                 attempts = attempts + 1, updated_at = now()
-          WHERE id IN (SELECT id FROM outgoing_payments
-                        WHERE state = 'SENDING' AND next_attempt_at <= now()
-                          AND (lease_expires_at IS NULL OR lease_expires_at < now())
-                        ORDER BY next_attempt_at
-                        LIMIT ?
-                          FOR UPDATE SKIP LOCKED)
+          WHERE id IN (SELECT id FROM chosen)
          RETURNING *`,
-        [owner, leaseMs, limit],
+        [limit, Math.min(limit, retryLimit), limit, owner, leaseMs],
       );
       const rows = result.rows as PaymentRow[];
       if (rows.length === 0) return [];

@@ -34,8 +34,17 @@ export interface PaymentWorkerDeps {
   pollIntervalMs?: number;
   /** Payments executed at once by this worker. */
   concurrency?: number;
-  /** Attempts before a payment that keeps failing temporarily is failed for good. */
+  /**
+   * Attempts before a payment that keeps failing temporarily is failed for good (default 12: with the backoff between
+   * attempts, 0.5 s doubling up to 60 s, about seven minutes of trying).
+   */
   maxAttempts?: number;
+  /**
+   * Temporary failures in a row that end an attempt (default 8: about 13 s of the sender's own backoff). An attempt
+   * holds a slot; between attempts the payment waits in the database, so a path that keeps failing does not keep
+   * slots from payments that could go through.
+   */
+  attemptFailureLimit?: number;
   /**
    * This process's webhook delivery: a finished payment's event is written already claimed for it and handed over
    * as soon as the finish commits (no NOTIFY and claim in between).
@@ -81,8 +90,14 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
   const leaseMs = deps.leaseMs ?? 30_000;
   const pollIntervalMs = deps.pollIntervalMs ?? 2_000;
   const concurrency = deps.concurrency ?? 8;
-  const maxAttempts = deps.maxAttempts ?? 5;
+  const maxAttempts = deps.maxAttempts ?? 12;
+  const attemptFailureLimit = deps.attemptFailureLimit ?? 8;
+  // Payments on a later attempt (they failed before, and may again) get at most half the slots: the rest stay for
+  // payments on their first, so that a receiver or path that keeps failing cannot hold up everyone else's payments.
+  const retrySlots = Math.max(1, Math.floor(concurrency / 2));
   const running = new Map<string, AbortController>();
+  /** Of `running`, the payments on a later attempt. */
+  const retrying = new Set<string>();
   /** Slots promised to payments being created (see reserve()). */
   let reserved = 0;
   let stopped = true;
@@ -201,7 +216,9 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
     // The fee stays in the payment account; anything above it is still ours to send.
     const toSend = balance - quote.fee;
     const alreadySent = debit - balance;
-    if (alreadySent === 0n && quote.expiresAt.getTime() <= Date.now()) {
+    // Only before its first attempt: a later attempt carries on what the first began (every packet still has to meet
+    // the quote's minimum rate), however long the path took to come back.
+    if (payment.attempts <= 1 && alreadySent === 0n && quote.expiresAt.getTime() <= Date.now()) {
       await finish(payment, { state: 'FAILED', error: 'the quote expired before the payment could start' });
       return;
     }
@@ -242,6 +259,7 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
             : undefined,
         // Rate probes are marked unfulfillable, so they cross the connector without holding the payment's balance.
         sendPrepare: (prepare, options) => deps.ledger.sendPrepare(payment.ledgerAccountId as string, prepare, options),
+        maxConsecutiveFailures: attemptFailureLimit,
         signal,
       });
       delivered += progress.delivered;
@@ -301,17 +319,20 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
         backlog = true;
         return;
       }
+      const retryLimit = Math.max(0, retrySlots - retrying.size);
       let payments: OutgoingPayment[];
       try {
-        payments = await deps.outgoingPayments.claimDue(owner, leaseMs, free);
+        payments = await deps.outgoingPayments.claimDue(owner, leaseMs, free, retryLimit);
       } catch (error) {
         logger.warn({ err: error }, 'claiming payments failed');
         return;
       }
       for (const payment of payments) run(payment);
-      // Every free slot filled: more payments may be due.
-      backlog = payments.length === free;
-      if (backlog) claimAgain = true;
+      // Every free slot filled: more payments may be due. Every retry slot filled: later attempts may be waiting for
+      // one, so a payment that ends looks again.
+      const laterAttempts = payments.filter((payment) => payment.attempts > 1).length;
+      backlog = payments.length === free || laterAttempts === retryLimit;
+      if (payments.length === free) claimAgain = true;
     } while (claimAgain && !stopped);
   }
 
@@ -319,10 +340,12 @@ export function createPaymentWorker(deps: PaymentWorkerDeps) {
   function run(payment: OutgoingPayment, known?: KnownAtStart): void {
     const controller = new AbortController();
     running.set(payment.id, controller);
+    if (payment.attempts > 1) retrying.add(payment.id);
     execute(payment, controller.signal, known)
       .catch((error: unknown) => logger.error({ err: error, id: payment.id }, 'payment execution crashed'))
       .finally(() => {
         running.delete(payment.id);
+        retrying.delete(payment.id);
         // A freed slot looks for more work only when some may be waiting; otherwise wake() and the poll do.
         if (!stopped && backlog) wake();
       });

@@ -20,10 +20,11 @@ export function connectorPortOver(
   const { assets, peers, ledger, autoPeering } = services;
   const walletAddressAccount = options.walletAddressAccount ?? 'wallet_address';
 
+  // A deleted asset is unknown here: no money moves in or out of it.
   const liquidityAccount = async (assetId: string): Promise<string> => {
-    const accounts = (await assets.getAsset(assetId)) ? await ledger.getAssetAccountIds(assetId) : undefined;
-    if (!accounts) throw new ConnectorError('unknown_asset', `unknown asset ${assetId}`);
-    return accounts.liquidityAccountId;
+    const asset = await assets.getAsset(assetId);
+    if (!asset) throw new ConnectorError('unknown_asset', `unknown asset ${assetId}`);
+    return asset.liquidityAccountId;
   };
   const peerAccount = async (peerId: string): Promise<string> => {
     if (!(await peers.getPeer(peerId))) throw new ConnectorError('unknown_peer', `unknown peer ${peerId}`);

@@ -6,6 +6,7 @@ import { IlpErrorCode, deserializeIlpPrepare, serializeIlpReply, type IlpPrepare
 import type Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Directory } from '../directory';
+import { postRoute } from './post-route';
 import { BodyTooLargeError, readBody } from './read-body';
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -28,13 +29,7 @@ function bearerToken(header: string | undefined): string | undefined {
 export function createIlpHttpMiddleware(deps: IlpHttpMiddlewareDeps): Koa.Middleware {
   const path = deps.path ?? '/ilp';
   const limit = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  return async (ctx, next) => {
-    if (ctx.path !== path) return next();
-    if (ctx.method !== 'POST') {
-      ctx.status = 405;
-      ctx.set('Allow', 'POST');
-      return;
-    }
+  return postRoute(path, async (ctx) => {
     const token = bearerToken(ctx.get('authorization') || undefined);
     const peer = token === undefined ? undefined : await deps.directory.peerByIncomingToken(token);
     if (!peer) {
@@ -70,5 +65,5 @@ export function createIlpHttpMiddleware(deps: IlpHttpMiddlewareDeps): Koa.Middle
     ctx.status = 200;
     ctx.type = OCTET_STREAM;
     ctx.body = serializeIlpReply(reply);
-  };
+  });
 }

@@ -11,7 +11,10 @@ import { isValidIlpAddress } from '@sluice/ilp';
 import type Koa from 'koa';
 import type { AssetService } from '../assets/asset-service';
 import { ConnectorError } from '../errors';
+import { isHttpUrl } from '../http/http-url';
+import { postRoute } from '../http/post-route';
 import { BodyTooLargeError, readBody } from '../http/read-body';
+import { isValidAuthToken } from './auth-token';
 import type { PeerService } from './peer-service';
 import type { Peer } from './peer-types';
 
@@ -69,19 +72,6 @@ const REQUEST_TIMEOUT_MS = 10_000;
 
 const newToken = () => randomBytes(32).toString('base64url');
 
-function isHttpUrl(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
-const isToken = (value: unknown): value is string =>
-  typeof value === 'string' && value.length > 0 && value.length <= 512;
-
 /** Whether one address is the other or under it: packets for one could be routed to the other. */
 const overlaps = (a: string, b: string) => a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
 
@@ -104,7 +94,7 @@ function readPeeringRequest(body: unknown): PeeringRequest {
   ) {
     throw invalid('asset must be { code, scale }');
   }
-  if (!isToken(request.httpToken)) throw invalid('httpToken must be a string of 1 to 512 characters');
+  if (!isValidAuthToken(request.httpToken)) throw invalid('httpToken must be 1 to 1024 visible ASCII characters');
   const { maxPacketAmount, name } = request;
   if (maxPacketAmount !== undefined && maxPacketAmount !== null && !Number.isSafeInteger(maxPacketAmount)) {
     throw invalid('maxPacketAmount must be an integer');
@@ -126,7 +116,7 @@ function readPeeringDetails(body: unknown): PeeringDetails | undefined {
   const details = body as Partial<Record<keyof PeeringDetails, unknown>> | null;
   if (typeof details !== 'object' || details === null) return undefined;
   if (typeof details.staticIlpAddress !== 'string' || !isValidIlpAddress(details.staticIlpAddress)) return undefined;
-  if (!isHttpUrl(details.ilpConnectorAddress) || !isToken(details.httpToken)) return undefined;
+  if (!isHttpUrl(details.ilpConnectorAddress) || !isValidAuthToken(details.httpToken)) return undefined;
   return {
     staticIlpAddress: details.staticIlpAddress,
     ilpConnectorAddress: details.ilpConnectorAddress,
@@ -275,33 +265,31 @@ export function createAutoPeering(deps: AutoPeeringDeps) {
 
 export type AutoPeering = ReturnType<typeof createAutoPeering>;
 
+/** A request's JSON body, at most MAX_REQUEST_BYTES; anything else is an InvalidPeeringRequest. */
+async function readJsonBody(ctx: Koa.Context): Promise<unknown> {
+  let text: string;
+  try {
+    text = (await readBody(ctx.req, MAX_REQUEST_BYTES, 'drain')).toString('utf8');
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw new PeeringRefusal(400, 'InvalidPeeringRequest', error.message);
+    throw error;
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new PeeringRefusal(400, 'InvalidPeeringRequest', 'not JSON');
+  }
+}
+
 /** `POST <path>` (JSON) answers peering requests; errors are Rafiki's `{ error: { code, message, type } }`. */
 export function autoPeeringMiddleware(autoPeering: AutoPeering, path = '/auto-peering'): Koa.Middleware {
-  return async (ctx, next) => {
-    if (ctx.path !== path) return next();
-    if (ctx.method !== 'POST') {
-      ctx.status = 405;
-      ctx.set('Allow', 'POST');
-      return;
-    }
-    const refuse = (refusal: PeeringRefusal) => {
-      ctx.status = refusal.status;
-      ctx.body = { error: { code: refusal.status, message: refusal.message, type: refusal.type } };
-    };
-    let body: unknown;
+  return postRoute(path, async (ctx) => {
     try {
-      body = JSON.parse((await readBody(ctx.req, MAX_REQUEST_BYTES, 'drain')).toString('utf8'));
-    } catch (error) {
-      if (error instanceof BodyTooLargeError)
-        return refuse(new PeeringRefusal(400, 'InvalidPeeringRequest', error.message));
-      if (error instanceof SyntaxError) return refuse(new PeeringRefusal(400, 'InvalidPeeringRequest', 'not JSON'));
-      throw error;
-    }
-    try {
-      ctx.body = await autoPeering.acceptPeering(body);
+      ctx.body = await autoPeering.acceptPeering(await readJsonBody(ctx));
     } catch (error) {
       if (!(error instanceof PeeringRefusal)) throw error;
-      refuse(error);
+      ctx.status = error.status;
+      ctx.body = { error: { code: error.status, message: error.message, type: error.type } };
     }
-  };
+  });
 }

@@ -7,6 +7,7 @@ import { checkUInt64, fromDbAmount, toDbAmount } from '../amounts';
 import { ConnectorError, UNIQUE_VIOLATION, invalidArgument, sqlState } from '../errors';
 import { insertAccount, setAccountLimits } from '../ledger/accounts';
 import { isUuid, paginate, type Page, type Pagination } from '../pagination';
+import { isHttpUrl } from '../http/http-url';
 import { hashAuthToken, isValidAuthToken } from './auth-token';
 import type { CreatePeerOptions, Peer, PeerHttpOutgoing, UpdatePeerOptions } from './peer-types';
 
@@ -87,15 +88,7 @@ function checkOutgoing(outgoing: PeerHttpOutgoing | undefined): PeerHttpOutgoing
   if (!outgoing || !isValidAuthToken(outgoing.authToken)) {
     throw invalidArgument('http.outgoing.authToken must be 1 to 1024 visible ASCII characters');
   }
-  let url: URL;
-  try {
-    url = new URL(outgoing.endpoint);
-  } catch {
-    throw invalidArgument('http.outgoing.endpoint must be an absolute http(s) URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw invalidArgument('http.outgoing.endpoint must be an absolute http(s) URL');
-  }
+  if (!isHttpUrl(outgoing.endpoint)) throw invalidArgument('http.outgoing.endpoint must be an absolute http(s) URL');
   return { authToken: outgoing.authToken, endpoint: outgoing.endpoint };
 }
 

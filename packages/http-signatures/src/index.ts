@@ -7,7 +7,13 @@ export { exportPrivateKeyPem, loadPrivateKeyPem } from './pem';
 export { createContentDigest, verifyContentDigest } from './content-digest';
 export { signRequest, type SignOptions } from './sign';
 export { getSignatureKeyId } from './key-id';
-export { verifyRequestSignature, type VerifiedSignature, type VerifyOptions } from './verify';
+export {
+  verifyRequestSignature,
+  type VerificationKey,
+  type VerificationKeySource,
+  type VerifiedSignature,
+  type VerifyOptions,
+} from './verify';
 export { DEFAULT_MAX_SKEW_SECONDS } from './freshness';
 export { DEFAULT_LABEL } from './signature-input';
 export { JwksKeyCache, jwksUrl, type JwksKeyCacheDeps } from './key-cache';

@@ -109,6 +109,40 @@ describe('verifyRequestSignature', () => {
     ).resolves.toMatchObject({ keyId: KEY_ID });
   });
 
+  it('takes a function that chooses the key by the signature keyid', async () => {
+    const asked: string[] = [];
+    const choose = async (keyId: string) => {
+      asked.push(keyId);
+      return keyId === KEY_ID ? jwk : undefined;
+    };
+    await expect(verifyRequestSignature(signed(postRequest()), choose, { now: NOW })).resolves.toMatchObject({
+      keyId: KEY_ID,
+    });
+    expect(asked).toEqual([KEY_ID]);
+
+    const otherKeyId = signed(postRequest());
+    otherKeyId.headers['signature-input'] = String(otherKeyId.headers['signature-input']).replace(KEY_ID, 'gone');
+    await expectCode(verifyRequestSignature(otherKeyId, choose, { now: NOW }), 'unknown_key');
+    // A key that is not the one named is refused, whatever the function hands back.
+    await expectCode(
+      verifyRequestSignature(otherKeyId, () => jwk, { now: NOW }),
+      'unknown_key',
+    );
+
+    // What the function throws (the caller's own "no such client") is passed on unchanged.
+    const refusal = new Error('client unknown');
+    await expect(
+      verifyRequestSignature(signed(postRequest()), () => Promise.reject(refusal), { now: NOW }),
+    ).rejects.toBe(refusal);
+
+    // Nothing is looked up for a Signature-Input that does not parse.
+    asked.length = 0;
+    const malformed = signed(postRequest());
+    malformed.headers['signature-input'] = 'sig1=(';
+    await expectCode(verifyRequestSignature(malformed, choose, { now: NOW }), 'malformed_signature_input');
+    expect(asked).toEqual([]);
+  });
+
   it('verifies with a public KeyObject, or the private one, as well as the JWK', async () => {
     const request = signed(postRequest());
     const { privateKey } = clientKey.signingKey;

@@ -15,13 +15,16 @@ export interface HttpListener {
 export async function listenHttp(name: string, app: Koa, port: number, host?: string): Promise<HttpListener> {
   let inFlight = 0;
   let drained: (() => void) | undefined;
+  // Composed once: app.callback() builds the whole middleware chain anew on every call. Middleware added to `app`
+  // after this is not served (routes that arrive later go through createServiceAppWithRoutes instead).
+  const handle = app.callback();
   const server: Server = createServer((request, response) => {
     inFlight++;
     response.on('close', () => {
       inFlight--;
       if (inFlight === 0 && drained) drained();
     });
-    void app.callback()(request, response);
+    void handle(request, response);
   });
   // Keep-alive sockets would hold close() open; they are closed as soon as they are idle.
   server.keepAliveTimeout = 5_000;

@@ -1,5 +1,4 @@
 import {
-  getSignatureKeyId,
   isHttpSignatureError,
   verifyRequestSignature,
   type SignableRequest,
@@ -28,15 +27,9 @@ export async function verifyClientSignature(
   if (request.headers['signature'] === undefined || request.headers['signature-input'] === undefined) {
     throw new GnapError(401, 'invalid_client', 'request is not signed (Signature and Signature-Input required)');
   }
-  let keyId: string;
   try {
-    keyId = getSignatureKeyId(request.headers);
-  } catch (cause) {
-    throw new GnapError(401, 'invalid_client', `invalid signature: ${describe(cause)}`, { cause });
-  }
-  const key = await check.keys.getKey(client, keyId);
-  try {
-    return await verifyRequestSignature(request, key, {
+    // The client's key is looked up only once the Signature-Input parsed; an unknown key is the GnapError it throws.
+    return await verifyRequestSignature(request, (keyId) => check.keys.getKey(client, keyId), {
       maxSkewSeconds: check.maxSkewSeconds,
       now: Math.floor(check.now().getTime() / 1000),
     });

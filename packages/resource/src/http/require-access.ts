@@ -3,7 +3,6 @@ import type Koa from 'koa';
 import {
   isHttpSignatureError,
   verifyRequestSignature,
-  getSignatureKeyId,
   type Ed25519Jwk,
   type JwksKeyCache,
 } from '@sluice/http-signatures';
@@ -112,14 +111,16 @@ async function verifySignature(ctx: Koa.Context, deps: RequireAccessDeps, client
     body: body && body.length > 0 ? body : undefined,
   };
   try {
-    let key: Ed25519Jwk | undefined;
-    if ('walletAddress' in client) {
-      key = await deps.keyCache.getKey(client.walletAddress, getSignatureKeyId(request.headers));
-      if (!key) throw unauthorized(deps, ctx, 'invalid_signature', 'unknown signing key');
-    } else {
-      key = client.jwk as unknown as Ed25519Jwk;
-    }
-    await verifyRequestSignature(request, key);
+    await verifyRequestSignature(
+      request,
+      'walletAddress' in client
+        ? async (keyId) => {
+            const key = await deps.keyCache.getKey(client.walletAddress, keyId);
+            if (!key) throw unauthorized(deps, ctx, 'invalid_signature', 'unknown signing key');
+            return key;
+          }
+        : (client.jwk as unknown as Ed25519Jwk),
+    );
   } catch (error) {
     if (error instanceof OpenPaymentsError) throw error;
     const reason = isHttpSignatureError(error) ? error.code : 'invalid_signature';

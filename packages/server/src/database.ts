@@ -29,6 +29,18 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
 }
 
+/**
+ * Run on every new session. Sluice's statements look rows up by key in tables whose working set stays in memory, and
+ * PostgreSQL's stock random_page_cost (4, priced for spinning disks) has the planner read a whole table of up to a few
+ * thousand rows rather than probe its index for a handful of ids — worse, a prepared statement keeps that plan while
+ * the table grows, until autovacuum next analyzes it. 1.1 is the usual setting for SSD or cached data: lookups are
+ * index probes from the first row (measured: a payment's ledger statements went from eight scans of every account to
+ * none, and the database's CPU per payment fell by a fifth). Only the stock value is replaced, so a value the operator
+ * set for the database, role or server stays in force.
+ */
+const PLANNER_SETTINGS = `SELECT CASE WHEN current_setting('random_page_cost')::float8 = 4
+  THEN set_config('random_page_cost', '1.1', false) END`;
+
 /** The connection factory: the only place that knows whether a PostgreSQL server or embedded PGlite is underneath. */
 export async function openDatabase(databaseUrl: string, options: OpenDatabaseOptions = {}): Promise<Database> {
   if (databaseUrl.startsWith('pglite:')) {
@@ -37,6 +49,7 @@ export async function openDatabase(databaseUrl: string, options: OpenDatabaseOpt
     if (dataDir) await mkdir(dataDir, { recursive: true });
     const pglite = new PGlite(dataDir, { parsers: { [INT8_OID]: (value: string) => BigInt(value) } });
     await pglite.waitReady;
+    await pglite.query(PLANNER_SETTINGS);
     const knex = knexFactory({
       client: ClientPgLite as unknown as typeof Knex.Client,
       dialect: 'postgres',
@@ -62,8 +75,10 @@ export async function openDatabase(databaseUrl: string, options: OpenDatabaseOpt
       min: 0,
       max: options.poolSize ?? 10,
       afterCreate(connection: pg.Client, done: (error: Error | null, connection: pg.Client) => void) {
-        preparedByDefault(connection, statements);
-        done(null, connection);
+        connection.query(PLANNER_SETTINGS, (error: Error | null) => {
+          if (!error) preparedByDefault(connection, statements);
+          done(error, connection);
+        });
       },
     },
   });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { migrateDatabase, openDatabase } from '@sluice/server';
+import { migrateDatabase, openDatabase, type Database } from '@sluice/server';
+import pg from 'pg';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,6 +118,82 @@ describe('openDatabase on a PostgreSQL server', () => {
       await database.close();
       await admin.knex.raw(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await admin.close();
+    }
+  });
+});
+
+describe('planner settings of a Sluice session', () => {
+  const setting = async (database: Database) =>
+    ((await database.knex.raw('SHOW random_page_cost')) as { rows: { random_page_cost: string }[] }).rows[0]
+      .random_page_cost;
+
+  /** The plan a prepared lookup of a few ids settles on after its first executions: one plan for any array. */
+  async function genericLookupPlan(query: (sql: string) => Promise<{ rows: object[] }>): Promise<string> {
+    await query('SET plan_cache_mode = force_generic_plan');
+    await query('PREPARE lookup(uuid[]) AS SELECT id, balance FROM accounts WHERE id = ANY($1) FOR UPDATE');
+    const { rows } = await query('EXPLAIN EXECUTE lookup(ARRAY[gen_random_uuid(), gen_random_uuid()])');
+    await query('DEALLOCATE lookup');
+    await query('RESET plan_cache_mode');
+    return rows.map((row) => Object.values(row)[0] as string).join('\n');
+  }
+
+  onPostgres('probes the index for a few ids in a table of a thousand rows, even with a generic plan', async () => {
+    const name = `sluice_test_planner_${randomBytes(4).toString('hex')}`;
+    const admin = await openAdminConnection();
+    await admin.knex.raw(`CREATE DATABASE "${name}"`);
+    const database = await openDatabase(databaseUrlFor(name), { poolSize: 1 });
+    // A session with PostgreSQL's stock settings, as every session of Sluice's was before.
+    const stock = new pg.Client({ connectionString: databaseUrlFor(name) });
+    await stock.connect();
+    try {
+      expect(await setting(database)).toBe('1.1');
+      expect((await stock.query('SHOW random_page_cost')).rows[0]).toEqual({ random_page_cost: '4' });
+      await database.knex.raw(
+        'CREATE TABLE accounts (id uuid PRIMARY KEY, asset_id uuid NOT NULL, balance numeric NOT NULL, note text)',
+      );
+      await database.knex.raw(
+        `INSERT INTO accounts SELECT gen_random_uuid(), gen_random_uuid(), 0, repeat('x', 20)
+           FROM generate_series(1, 1000)`,
+      );
+      await database.knex.raw('ANALYZE accounts');
+      expect(await genericLookupPlan((sql) => stock.query(sql))).toMatch(/Seq Scan on accounts/);
+      const connection = (await database.knex.client.acquireConnection()) as pg.Client;
+      try {
+        const plan = await genericLookupPlan((sql) => connection.query(sql));
+        expect(plan).toMatch(/Index Scan (using|on) accounts_pkey/);
+        expect(plan).not.toMatch(/Seq Scan/);
+      } finally {
+        await database.knex.client.releaseConnection(connection);
+      }
+    } finally {
+      await stock.end();
+      await database.close();
+      await admin.knex.raw(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.close();
+    }
+  });
+
+  onPostgres('keeps a value the operator set for the database', async () => {
+    const name = `sluice_test_planner_${randomBytes(4).toString('hex')}`;
+    const admin = await openAdminConnection();
+    await admin.knex.raw(`CREATE DATABASE "${name}"`);
+    await admin.knex.raw(`ALTER DATABASE "${name}" SET random_page_cost = 2`);
+    const database = await openDatabase(databaseUrlFor(name), { poolSize: 1 });
+    try {
+      expect(await setting(database)).toBe('2');
+    } finally {
+      await database.close();
+      await admin.knex.raw(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.close();
+    }
+  });
+
+  it('sets it on the embedded database too', async () => {
+    const database = await openDatabase('pglite://memory');
+    try {
+      expect(await setting(database)).toBe('1.1');
+    } finally {
+      await database.close();
     }
   });
 });

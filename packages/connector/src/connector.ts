@@ -8,7 +8,7 @@ import { createAssetService, type AssetService, type AssetServiceDeps } from './
 import { createDirectory, type Directory } from './directory';
 import { ConnectorError, invalidArgument } from './errors';
 import { createIlpHttpMiddleware } from './http/ilp-http-middleware';
-import { createPeerHttpClient } from './http/peer-http-client';
+import { createPeerHttpClient, type PeerHttpClientOptions } from './http/peer-http-client';
 import { createLedger, type Ledger } from './ledger/ledger';
 import type { LedgerAccount } from './ledger/ledger-types';
 import { checkLiquidity, type LiquidityAlertHandler } from './liquidity-alerts';
@@ -66,7 +66,13 @@ export interface ConnectorDeps {
     heartbeatIntervalMs?: number;
     abandonAfterMs?: number;
   };
-  http?: { connectionsPerPeer?: number; maxBodyBytes?: number; path?: string };
+  http?: {
+    connectionsPerPeer?: number;
+    maxBodyBytes?: number;
+    path?: string;
+    /** Name resolution for peers whose endpoint must be public (see PeerHttpOutgoing.publicOnly). */
+    publicOnlyLookup?: PeerHttpClientOptions['publicOnlyLookup'];
+  };
   /** Replaces the HTTP client for peers (tests). */
   peerSender?: PeerSender;
 }
@@ -190,6 +196,7 @@ export async function createConnector(deps: ConnectorDeps): Promise<Connector> {
         logger,
         connectionsPerPeer: deps.http?.connectionsPerPeer,
         maxBodyBytes: deps.http?.maxBodyBytes,
+        publicOnlyLookup: deps.http?.publicOnlyLookup,
       });
   const peerSender: PeerSender = deps.peerSender ?? peerClient!;
 

@@ -44,9 +44,40 @@ test('creates a peer without credit, then refuses once the node has its maximum 
     maxPacketAmount: 50n,
     http: { outgoing: { authToken: details.httpToken, endpoint: 'https://peer.example/ilp' } },
   });
+  // Private networks allowed (no endpoint check): connections to it are not restricted either.
+  expect(created.http.outgoing.publicOnly).toBeUndefined();
   await autoPeering.acceptPeering(request('test.two'));
   const refusal = autoPeering.acceptPeering(request('test.three'));
   await expect(refusal).rejects.toBeInstanceOf(PeeringRefusal);
   await expect(refusal).rejects.toMatchObject({ status: 409, type: 'TooManyPeers' });
   expect(await peers.listAllPeers()).toHaveLength(2);
+});
+
+test('a peer that asked while private networks are off limits is connected to at public addresses only', async () => {
+  const assets = createAssetService({ knex: db.knex });
+  const peers = createPeerService({ knex: db.knex });
+  await assets.createAsset({ code: 'EUR', scale: 2 });
+  const checked: string[] = [];
+  const autoPeering = createAutoPeering({
+    assets,
+    peers,
+    ilpAddress: 'test.node',
+    ilpConnectorUrl: 'https://node.example/ilp',
+    instanceName: 'Node',
+    checkPeerEndpoint: async (url) => void checked.push(url.href),
+  });
+  await autoPeering.acceptPeering({ ...request('test.public'), asset: { code: 'EUR', scale: 2 } });
+  expect(checked).toEqual(['https://peer.example/ilp']);
+  const created = (await peers.listAllPeers()).find((peer) => peer.staticIlpAddress === 'test.public')!;
+  expect(created.http.outgoing).toMatchObject({ endpoint: 'https://peer.example/ilp', publicOnly: true });
+  // The operator moving its endpoint does not lift the restriction.
+  const moved = await peers.updatePeer({
+    id: created.id,
+    http: { outgoing: { authToken: 'new-token', endpoint: 'https://elsewhere.example/ilp' } },
+  });
+  expect(moved.http.outgoing).toEqual({
+    authToken: 'new-token',
+    endpoint: 'https://elsewhere.example/ilp',
+    publicOnly: true,
+  });
 });

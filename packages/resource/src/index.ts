@@ -49,7 +49,12 @@ export type {
 } from './incoming-payments/incoming-payment-service';
 export type { Quote, QuoteService } from './quotes/quote-service';
 export type { Receiver } from './quotes/receiver';
-export { assertPublicHost, PrivateNetworkError, publicNetworkDispatcher } from './quotes/public-network';
+export {
+  assertPublicHost,
+  PrivateNetworkError,
+  publicNetworkDispatcher,
+  publicOnlyLookup,
+} from './quotes/public-network';
 export type { Fee, FeeService, FeeType } from './fees/fee-service';
 export { FeeError } from './fees/fee-service';
 export type { LocalStreamReceiver } from './stream/local-stream-receiver';

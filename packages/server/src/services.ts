@@ -16,6 +16,7 @@ import {
   assertPublicHost,
   createResourceServer,
   publicNetworkDispatcher,
+  publicOnlyLookup,
   recordWebhookEvent,
   type ResourceServer,
   type WalletAddress,
@@ -102,6 +103,8 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
           : createStaticRatesProvider(),
         // Rafiki's asset.liquidity_low / peer.liquidity_low, in the one outbox (delivered by the resource service).
         isAssetUsedElsewhere: anyWalletAddressInAsset,
+        // Peers that asked to be peered are flagged publicOnly only while private networks are off limits.
+        http: { publicOnlyLookup: publicOnlyLookup() },
         onLiquidityLow: (trx, alert) =>
           recordWebhookEvent(trx, alert.kind === 'asset' ? 'asset.liquidity_low' : 'peer.liquidity_low', {
             id: alert.id,

@@ -11,6 +11,7 @@ import {
   type IlpReply,
 } from '@sluice/ilp';
 import type { Logger } from 'pino';
+import type { LookupFunction } from 'node:net';
 import { Pool } from 'undici';
 import type { PeerInfo } from '../directory';
 import type { PeerSender } from '../pipeline/send';
@@ -24,11 +25,19 @@ export interface PeerHttpClientOptions {
   connectionsPerPeer?: number;
   keepAliveTimeoutMs?: number;
   maxBodyBytes?: number;
+  /**
+   * Resolves the host of a peer whose endpoint must be public (`publicOnly`), failing for private addresses; it runs
+   * as each connection is made. Without it such a peer is never connected to (refused with T01).
+   */
+  publicOnlyLookup?: LookupFunction;
 }
 
 export interface PeerHttpClient extends PeerSender {
   close(): Promise<void>;
 }
+
+const refuseEveryLookup: LookupFunction = (hostname, _options, callback) =>
+  callback(new Error(`no public-only name resolution for ${hostname}`), '', 4);
 
 export function createPeerHttpClient(options: PeerHttpClientOptions): PeerHttpClient {
   const pools = new Map<string, Pool>();
@@ -53,15 +62,18 @@ export function createPeerHttpClient(options: PeerHttpClientOptions): PeerHttpCl
     return target;
   }
 
-  function poolOf(origin: string): Pool {
-    let pool = pools.get(origin);
+  // A public-only peer never shares a pool (and its open connections) with a peer of the same origin that is not.
+  function poolOf(origin: string, publicOnly: boolean): Pool {
+    const key = publicOnly ? `public-only ${origin}` : origin;
+    let pool = pools.get(key);
     if (!pool) {
       pool = new Pool(origin, {
         connections: options.connectionsPerPeer ?? 32,
         keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
         pipelining: 1,
+        ...(publicOnly ? { connect: { lookup: options.publicOnlyLookup ?? refuseEveryLookup } } : {}),
       });
-      pools.set(origin, pool);
+      pools.set(key, pool);
     }
     return pool;
   }
@@ -72,7 +84,7 @@ export function createPeerHttpClient(options: PeerHttpClientOptions): PeerHttpCl
       const { origin, path } = targetOf(peer.outgoing.endpoint);
       let response;
       try {
-        response = await poolOf(origin).request({
+        response = await poolOf(origin, peer.outgoing.publicOnly === true).request({
           method: 'POST',
           path,
           headers: {

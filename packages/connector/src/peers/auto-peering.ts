@@ -248,7 +248,12 @@ export function createAutoPeering(deps: AutoPeeringDeps) {
           creditLimit: 0n,
           http: {
             incoming: { authTokens: [request.httpToken] },
-            outgoing: { authToken: outgoingToken, endpoint: request.ilpConnectorAddress },
+            // Checked above when it was asked for; checked again at every connection, as the name may move.
+            outgoing: {
+              authToken: outgoingToken,
+              endpoint: request.ilpConnectorAddress,
+              publicOnly: deps.checkPeerEndpoint !== undefined,
+            },
           },
         });
       } catch (error) {

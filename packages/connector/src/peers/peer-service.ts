@@ -41,6 +41,7 @@ interface PeerRow {
   min_balance: string | null;
   outgoing_auth_token: string;
   outgoing_endpoint: string;
+  outgoing_public_only: boolean;
   created_at: Date;
   updated_at: Date;
 }
@@ -59,7 +60,13 @@ function toPeer(row: PeerRow): Peer {
     maxPacketAmount: fromDbAmount(row.max_packet_amount, true),
     liquidityThreshold: fromDbAmount(row.liquidity_threshold, true),
     creditLimit: minBalance === null ? 0n : -minBalance,
-    http: { outgoing: { authToken: row.outgoing_auth_token, endpoint: row.outgoing_endpoint } },
+    http: {
+      outgoing: {
+        authToken: row.outgoing_auth_token,
+        endpoint: row.outgoing_endpoint,
+        ...(row.outgoing_public_only ? { publicOnly: true } : {}),
+      },
+    },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -181,6 +188,7 @@ export function createPeerService(deps: PeerServiceDeps): PeerService {
             liquidity_threshold: toDbAmount(liquidityThreshold),
             outgoing_auth_token: outgoing.authToken,
             outgoing_endpoint: outgoing.endpoint,
+            outgoing_public_only: options.http.outgoing.publicOnly === true,
           });
           await insertTokens(trx, id, tokens);
           await insertAccount(trx, {

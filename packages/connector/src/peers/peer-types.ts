@@ -5,6 +5,11 @@ export interface PeerHttpOutgoing {
   authToken: string;
   /** The peer's ILP-over-HTTP URL, e.g. https://peer.example/ilp. */
   endpoint: string;
+  /**
+   * Connections to the endpoint must reach a public address, checked as each connection is made: set for a peer that
+   * asked to be peered (auto-peering) while private networks are off limits. Kept when the endpoint is changed.
+   */
+  publicOnly?: boolean;
 }
 
 export interface Peer {

@@ -66,22 +66,26 @@ export async function assertPublicHost(url: URL): Promise<void> {
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
 /**
+ * Name resolution for a connection that must reach a public address (net's `lookup` option): it fails with
+ * PrivateNetworkError when any address of the name is private, but for `trustedHosts`.
+ */
+export function publicOnlyLookup(trustedHosts: readonly string[] = []) {
+  return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
+    dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error) return callback(error, []);
+      if (!trustedHosts.includes(hostname) && addresses.some((found) => isPrivateAddress(found.address))) {
+        return callback(new PrivateNetworkError(hostname), []);
+      }
+      if (options.all) return callback(null, addresses);
+      callback(null, addresses[0].address, addresses[0].family);
+    });
+  };
+}
+
+/**
  * A dispatcher whose connections refuse private addresses, whatever the name resolves to at connect time, but for
  * `trustedHosts` (this deployment's own names, which may resolve to an internal load balancer).
  */
 export function publicNetworkDispatcher(trustedHosts: readonly string[] = []): Agent {
-  return new Agent({
-    connect: {
-      lookup(hostname: string, options: LookupOptions, callback: LookupCallback) {
-        dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
-          if (error) return callback(error, []);
-          if (!trustedHosts.includes(hostname) && addresses.some((found) => isPrivateAddress(found.address))) {
-            return callback(new PrivateNetworkError(hostname), []);
-          }
-          if (options.all) return callback(null, addresses);
-          callback(null, addresses[0].address, addresses[0].family);
-        });
-      },
-    },
-  });
+  return new Agent({ connect: { lookup: publicOnlyLookup(trustedHosts) } });
 }

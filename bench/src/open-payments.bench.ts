@@ -187,14 +187,15 @@ async function measurePayments(
   client: PaymentClientJob['client'] = 'signed',
 ): Promise<BenchFigure> {
   const completion = (paymentId: string) => operator.completion(paymentId);
-  if (WARMUP_PAYMENTS > 0) {
-    await runPaymentClient({ ...job, client, payments: WARMUP_PAYMENTS, concurrency }, completion);
-  }
-  // What autovacuum does on a live server within a minute of tables growing, and this run is shorter than that:
-  // without it PostgreSQL keeps the plans it made while the tables were empty, sequential scans of tables that grow
-  // with every payment (ledger accounts), and each payment costs more than the last.
-  await Promise.all(instances.map((instance) => instance.database.knex.raw('ANALYZE')));
-  const result = await runPaymentClient({ ...job, client, payments: PAYMENTS, concurrency }, completion);
+  // The ANALYZE is what autovacuum does on a live server within a minute of tables growing, and this run is shorter
+  // than that: without it PostgreSQL keeps the plans it made while the tables were empty.
+  const result = await runPaymentClient(
+    { ...job, client, payments: PAYMENTS, warmup: WARMUP_PAYMENTS, concurrency },
+    completion,
+    async () => {
+      await Promise.all(instances.map((instance) => instance.database.knex.raw('ANALYZE')));
+    },
+  );
   const latencies = [...result.latenciesMs].sort((a, b) => a - b);
   const perSecond = latencies.length / result.seconds;
   const stepMedians = PAYMENT_STEPS.map((step, index) => {

@@ -27,6 +27,11 @@ export interface PaymentClientJob {
   quoteToken: string;
   outgoingToken: string;
   payments: number;
+  /**
+   * Payments made first, in the same thread, and not measured: the app's own code is compiled by then, as a running
+   * app's is, so the JIT of a fresh thread does not take CPU from the server during the measured payments.
+   */
+  warmup?: number;
   concurrency: number;
 }
 
@@ -41,23 +46,37 @@ export interface PaymentClientResult {
 /** What the time of a payment goes to: the app's three calls, then execution until the operator hears of it. */
 export const PAYMENT_STEPS = ['incoming payment', 'quote', 'outgoing payment', 'execution'] as const;
 
-type ToWorker = { kind: 'completed'; paymentId: string } | { kind: 'failed'; paymentId: string; error: string };
+type ToWorker =
+  { kind: 'completed'; paymentId: string } | { kind: 'failed'; paymentId: string; error: string } | { kind: 'measure' };
 type FromWorker =
   | { kind: 'created'; paymentId: string }
+  | { kind: 'warmed' }
   | { kind: 'result'; result: PaymentClientResult }
   | { kind: 'error'; error: string };
 
 /**
  * Runs `job` in a new worker thread. `completion(paymentId)` resolves when the operator has been told the payment
  * completed (and rejects when it failed); the worker waits for it before counting the payment as done.
+ * `afterWarmup` runs between the warm-up and the measured payments.
  */
 export function runPaymentClient(
   job: PaymentClientJob,
   completion: (paymentId: string) => Promise<void>,
+  afterWarmup: () => Promise<void> = async () => undefined,
 ): Promise<PaymentClientResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(__filename, { workerData: job });
     worker.on('message', (message: FromWorker) => {
+      if (message.kind === 'warmed') {
+        afterWarmup().then(
+          () => worker.postMessage({ kind: 'measure' } satisfies ToWorker),
+          (error: unknown) => {
+            void worker.terminate();
+            reject(error instanceof Error ? error : new Error(String(error)));
+          },
+        );
+        return;
+      }
       if (message.kind === 'created') {
         completion(message.paymentId).then(
           () => worker.postMessage({ kind: 'completed', paymentId: message.paymentId } satisfies ToWorker),
@@ -154,14 +173,16 @@ function signedApp(job: PaymentClientJob): PayingApp {
 async function runJob(job: PaymentClientJob, port: NonNullable<typeof parentPort>): Promise<PaymentClientResult> {
   const app = job.client === 'sdk' ? await sdkApp(job) : signedApp(job);
   const waiting = new Map<string, { resolve(): void; reject(error: Error): void }>();
+  let measure: (() => void) | undefined;
   port.on('message', (message: ToWorker) => {
+    if (message.kind === 'measure') return measure?.();
     const waiter = waiting.get(message.paymentId);
     waiting.delete(message.paymentId);
     if (message.kind === 'completed') waiter?.resolve();
     else waiter?.reject(new Error(message.error));
   });
 
-  const stepsMs: number[][] = [];
+  let stepsMs: number[][] = [];
   const onePayment = async (): Promise<number> => {
     const t0 = process.hrtime.bigint();
     const steps: number[] = [];
@@ -187,19 +208,28 @@ async function runJob(job: PaymentClientJob, port: NonNullable<typeof parentPort
     return Number(process.hrtime.bigint() - t0) / 1e6;
   };
 
-  const latenciesMs: number[] = [];
-  let remaining = job.payments;
-  const started = process.hrtime.bigint();
-  try {
+  const pay = async (payments: number, latenciesMs: number[]) => {
+    let remaining = payments;
     await Promise.all(
       Array.from({ length: job.concurrency }, async () => {
         while (remaining-- > 0) latenciesMs.push(await onePayment());
       }),
     );
+  };
+  try {
+    await pay(job.warmup ?? 0, []);
+    stepsMs = [];
+    await new Promise<void>((resolve) => {
+      measure = resolve;
+      port.postMessage({ kind: 'warmed' } satisfies FromWorker);
+    });
+    const latenciesMs: number[] = [];
+    const started = process.hrtime.bigint();
+    await pay(job.payments, latenciesMs);
+    return { seconds: Number(process.hrtime.bigint() - started) / 1e9, latenciesMs, stepsMs };
   } finally {
     await app.close();
   }
-  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, latenciesMs, stepsMs };
 }
 
 if (parentPort) {

@@ -22,6 +22,7 @@ import { exportPrivateKeyPem, generateEd25519Key } from '@sluice/http-signatures
 import { decideWithIdentityProvider, loadConfig, startSluice, type SluiceInstance } from '@sluice/server';
 import type { BenchFigure } from './figure';
 import { createBenchDatabase } from './bench-database';
+import { startCpuMeter } from './cpu-meter';
 import { startWebhookOperator, type WebhookOperator } from './webhook-operator';
 import { runSignedLoad } from './signed-load-worker';
 import { PAYMENT_STEPS, runPaymentClient, type PaymentClientJob } from './payment-client-worker';
@@ -187,6 +188,7 @@ async function measurePayments(
   client: PaymentClientJob['client'] = 'signed',
 ): Promise<BenchFigure> {
   const completion = (paymentId: string) => operator.completion(paymentId);
+  let meter: ReturnType<typeof startCpuMeter> | undefined;
   // The ANALYZE is what autovacuum does on a live server within a minute of tables growing, and this run is shorter
   // than that: without it PostgreSQL keeps the plans it made while the tables were empty.
   const result = await runPaymentClient(
@@ -194,8 +196,10 @@ async function measurePayments(
     completion,
     async () => {
       await Promise.all(instances.map((instance) => instance.database.knex.raw('ANALYZE')));
+      meter = startCpuMeter();
     },
   );
+  const cpu = meter?.perOperation(result.latenciesMs.length);
   const latencies = [...result.latenciesMs].sort((a, b) => a - b);
   const perSecond = latencies.length / result.seconds;
   const stepMedians = PAYMENT_STEPS.map((step, index) => {
@@ -209,7 +213,8 @@ async function measurePayments(
     note:
       `p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms` +
       (rafiki ? `; Rafiki ${rafiki}/s, ${(perSecond / rafiki).toFixed(1)}×` : '') +
-      `; step p50s: ${stepMedians.join(', ')} ms`,
+      `; step p50s: ${stepMedians.join(', ')} ms` +
+      (cpu ? `; ${cpu}` : ''),
   };
 }
 
@@ -239,25 +244,30 @@ async function sameCurrency(operator: WebhookOperator): Promise<BenchFigure[]> {
     ]);
 
     // Signed incoming-payment creations, 10 concurrent, from a lean client in a worker thread: the server's figure.
-    const load = await runSignedLoad({
-      url: `${rs}/incoming-payments`,
-      accessToken: incomingToken,
-      privateKeyPem: exportPrivateKeyPem(alice.signingKey.privateKey),
-      keyId: alice.signingKey.keyId,
-      bodies: [
-        { walletAddress: bob.walletAddress.url, incomingAmount: { value: '100', assetCode: 'USD', assetScale: 2 } },
-      ],
-      requests: CREATIONS * 2,
-      warmup: WARMUP_CREATIONS,
-      concurrency: 10,
-      expectStatus: 201,
-    });
+    let meter: ReturnType<typeof startCpuMeter> | undefined;
+    const load = await runSignedLoad(
+      {
+        url: `${rs}/incoming-payments`,
+        accessToken: incomingToken,
+        privateKeyPem: exportPrivateKeyPem(alice.signingKey.privateKey),
+        keyId: alice.signingKey.keyId,
+        bodies: [
+          { walletAddress: bob.walletAddress.url, incomingAmount: { value: '100', assetCode: 'USD', assetScale: 2 } },
+        ],
+        requests: CREATIONS * 2,
+        warmup: WARMUP_CREATIONS,
+        concurrency: 10,
+        expectStatus: 201,
+      },
+      () => (meter = startCpuMeter()),
+    );
+    const creationCpu = meter?.perOperation(load.latenciesMs.length);
     const leanLatencies = [...load.latenciesMs].sort((a, b) => a - b);
     figures.push({
       label: 'signed incoming-payment creations (10 concurrent, load from a worker thread)',
       value: leanLatencies.length / load.seconds,
       unit: '/s',
-      note: `p50 ${percentile(leanLatencies, 50).toFixed(1)} ms, p99 ${percentile(leanLatencies, 99).toFixed(1)} ms; Rafiki 256/s, ${(leanLatencies.length / load.seconds / 256).toFixed(1)}×`,
+      note: `p50 ${percentile(leanLatencies, 50).toFixed(1)} ms, p99 ${percentile(leanLatencies, 99).toFixed(1)} ms; Rafiki 256/s, ${(leanLatencies.length / load.seconds / 256).toFixed(1)}×${creationCpu ? `; ${creationCpu}` : ''}`,
     });
 
     figures.push(await bareServerCeiling(alice.signingKey, load.latenciesMs.length / load.seconds));

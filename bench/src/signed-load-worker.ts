@@ -26,7 +26,7 @@ export interface SignedLoadResult {
   latenciesMs: number[];
 }
 
-async function runJob(job: SignedLoadJob): Promise<SignedLoadResult> {
+async function runJob(job: SignedLoadJob, port: NonNullable<typeof parentPort>): Promise<SignedLoadResult> {
   const client = new SignedClient({
     privateKey: createPrivateKey(job.privateKeyPem),
     keyId: job.keyId,
@@ -48,6 +48,10 @@ async function runJob(job: SignedLoadJob): Promise<SignedLoadResult> {
   };
   try {
     if (job.warmup) await send(job.warmup, []);
+    await new Promise<void>((resolve) => {
+      port.once('message', () => resolve());
+      port.postMessage({ warmed: true });
+    });
     const latenciesMs: number[] = [];
     const started = process.hrtime.bigint();
     await send(job.requests, latenciesMs);
@@ -57,11 +61,22 @@ async function runJob(job: SignedLoadJob): Promise<SignedLoadResult> {
   }
 }
 
-/** Runs `job` in a new worker thread and resolves with its timings. */
-export function runSignedLoad(job: SignedLoadJob): Promise<SignedLoadResult> {
+/**
+ * Runs `job` in a new worker thread and resolves with its timings; `afterWarmup` runs between the warm-up and the
+ * measured requests.
+ */
+export function runSignedLoad(
+  job: SignedLoadJob,
+  afterWarmup: () => void = () => undefined,
+): Promise<SignedLoadResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(__filename, { workerData: job });
-    worker.once('message', (message: { result?: SignedLoadResult; error?: string }) => {
+    worker.on('message', (message: { warmed?: true; result?: SignedLoadResult; error?: string }) => {
+      if (message.warmed) {
+        afterWarmup();
+        worker.postMessage('measure');
+        return;
+      }
       void worker.terminate();
       if (message.result) resolve(message.result);
       else reject(new Error(`load worker: ${message.error}`));
@@ -71,7 +86,7 @@ export function runSignedLoad(job: SignedLoadJob): Promise<SignedLoadResult> {
 }
 
 if (parentPort) {
-  runJob(workerData as SignedLoadJob).then(
+  runJob(workerData as SignedLoadJob, parentPort).then(
     (result) => parentPort!.postMessage({ result }),
     (error: unknown) => parentPort!.postMessage({ error: error instanceof Error ? error.message : String(error) }),
   );

@@ -9,7 +9,7 @@ const SECRET = 'webhook-secret';
 
 /** The operator's webhook endpoint: verifies the signature as a Rafiki integration does, fails on demand. */
 function startOperator(failFirst: number) {
-  const received: { body: Record<string, unknown>; valid: boolean }[] = [];
+  const received: { body: Record<string, unknown>; valid: boolean; path?: string }[] = [];
   let calls = 0;
   const server: Server = createServer((request, response) => {
     let raw = '';
@@ -17,7 +17,11 @@ function startOperator(failFirst: number) {
     request.on('end', () => {
       calls++;
       const body = JSON.parse(raw) as Record<string, unknown>;
-      received.push({ body, valid: isRafikiSigned(body, request.headers['rafiki-signature'], SECRET) });
+      received.push({
+        body,
+        valid: isRafikiSigned(body, request.headers['rafiki-signature'], SECRET),
+        path: request.url,
+      });
       response.statusCode = calls <= failFirst ? 500 : 200;
       response.end();
     });
@@ -25,7 +29,7 @@ function startOperator(failFirst: number) {
   return new Promise<{ url: string; received: typeof received; close: () => Promise<void> }>((resolve) =>
     server.listen(0, '127.0.0.1', () =>
       resolve({
-        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`,
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks?from=sluice`,
         received,
         close: () => new Promise((done) => server.close(() => done())),
       }),
@@ -73,6 +77,8 @@ describe('webhook delivery', () => {
     }
     expect(operator.received).toHaveLength(2);
     expect(operator.received.every((call) => call.valid)).toBe(true);
+    // Posted to the configured URL's path and query.
+    expect(operator.received.map((call) => call.path)).toEqual(['/webhooks?from=sluice', '/webhooks?from=sluice']);
     expect(operator.received[1].body).toEqual({
       id,
       type: 'incoming_payment.completed',

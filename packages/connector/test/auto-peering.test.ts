@@ -2,7 +2,7 @@
 // how many peers requests can create (the wire format and the two-node flow are in packages/server's test).
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '../../../test-support';
-import { createAssetService, createAutoPeering, createPeerService, PeeringRefusal } from '../src';
+import { createAssetService, createAutoPeering, createPeerService, PeeringRefusal, type AutoPeeringDeps } from '../src';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -17,18 +17,24 @@ const request = (staticIlpAddress: string) => ({
   httpToken: randomUUID(),
 });
 
-test('creates a peer without credit, then refuses once the node has its maximum of peers', async () => {
+/** The answering side of this node (test.node) over the test database; `options` add to its deps. */
+function answeringNode(options: Partial<AutoPeeringDeps> = {}) {
   const assets = createAssetService({ knex: db.knex });
   const peers = createPeerService({ knex: db.knex });
-  await assets.createAsset({ code: 'USD', scale: 2 });
   const autoPeering = createAutoPeering({
     assets,
     peers,
     ilpAddress: 'test.node',
     ilpConnectorUrl: 'https://node.example/ilp',
     instanceName: 'Node',
-    maxPeers: 2,
+    ...options,
   });
+  return { assets, peers, autoPeering };
+}
+
+test('creates a peer without credit, then refuses once the node has its maximum of peers', async () => {
+  const { assets, peers, autoPeering } = answeringNode({ maxPeers: 2 });
+  await assets.createAsset({ code: 'USD', scale: 2 });
   const details = await autoPeering.acceptPeering({ ...request('test.one'), maxPacketAmount: 50, name: 'One' });
   expect(details).toEqual({
     staticIlpAddress: 'test.node',
@@ -53,19 +59,12 @@ test('creates a peer without credit, then refuses once the node has its maximum 
   expect(await peers.listAllPeers()).toHaveLength(2);
 });
 
-test('a peer that asked while private networks are off limits is connected to at public addresses only', async () => {
-  const assets = createAssetService({ knex: db.knex });
-  const peers = createPeerService({ knex: db.knex });
-  await assets.createAsset({ code: 'EUR', scale: 2 });
+test('a peer that asked while private networks are off limits is flagged to be connected to publicly only', async () => {
   const checked: string[] = [];
-  const autoPeering = createAutoPeering({
-    assets,
-    peers,
-    ilpAddress: 'test.node',
-    ilpConnectorUrl: 'https://node.example/ilp',
-    instanceName: 'Node',
+  const { assets, peers, autoPeering } = answeringNode({
     checkPeerEndpoint: async (url) => void checked.push(url.href),
   });
+  await assets.createAsset({ code: 'EUR', scale: 2 });
   await autoPeering.acceptPeering({ ...request('test.public'), asset: { code: 'EUR', scale: 2 } });
   expect(checked).toEqual(['https://peer.example/ilp']);
   const created = (await peers.listAllPeers()).find((peer) => peer.staticIlpAddress === 'test.public')!;

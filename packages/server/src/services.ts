@@ -133,14 +133,14 @@ export async function buildServices(deps: ServicesDeps): Promise<RunningServices
     }
 
     let resource: ResourceServer | undefined;
-    if (connector && config.incomingPaymentApproval && !config.webhookUrl) {
-      // Allowed (an operator may watch the admin API's webhookEvents), but most likely a mistake.
-      logger.warn(
-        'POLL_INCOMING_PAYMENT_CREATED_WEBHOOK is on without WEBHOOK_URL: incoming payment creations wait for an approval ' +
-          'the operator hears of only through the admin API',
-      );
-    }
     if (connector) {
+      if (config.incomingPaymentApproval && !config.webhookUrl) {
+        // Allowed (an operator may watch the admin API's webhookEvents), but most likely a mistake.
+        logger.warn(
+          'POLL_INCOMING_PAYMENT_CREATED_WEBHOOK is on without WEBHOOK_URL: incoming payment creations wait for an ' +
+            'approval the operator hears of only through the admin API',
+        );
+      }
       const introspectionUrl = config.authIntrospectionUrl ?? deps.localUrls['auth-introspection'];
       const introspection = auth
         ? createIntrospectionClient({ introspect: auth.introspect })

@@ -478,11 +478,8 @@ export function createOutgoingPaymentService(deps: OutgoingPaymentServiceDeps) {
     /**
      * Takes up to `limit` payments that are due to be sent and not leased by anyone, leasing them to `owner` for
      * `leaseMs`: one statement, so its row locks (FOR UPDATE SKIP LOCKED) last only as long as it runs, and the lease
-     * it writes is what keeps other workers off. Returns the claimed payments as they are now.
-     */
-    /**
-     * Leases up to `limit` due payments to `owner`, of which at most `retryLimit` on a later attempt (attempted
-     * before); payments on their first attempt come first.
+     * it writes is what keeps other workers off. At most `retryLimit` of them are on a later attempt (attempted
+     * before); payments on their first attempt come first. Returns the claimed payments as they are now.
      */
     async claimDue(owner: string, leaseMs: number, limit: number, retryLimit = limit): Promise<OutgoingPayment[]> {
       const due = `state = 'SENDING' AND next_attempt_at <= now() AND (lease_expires_at IS NULL OR lease_expires_at < now())`;

@@ -24,6 +24,8 @@ export interface SignedLoadJob {
 export interface SignedLoadResult {
   seconds: number;
   latenciesMs: number[];
+  /** How long the warm-up requests took, when there were some. */
+  warmupSeconds?: number;
 }
 
 async function runJob(job: SignedLoadJob, port: NonNullable<typeof parentPort>): Promise<SignedLoadResult> {
@@ -47,7 +49,9 @@ async function runJob(job: SignedLoadJob, port: NonNullable<typeof parentPort>):
     );
   };
   try {
+    const warmupStarted = process.hrtime.bigint();
     if (job.warmup) await send(job.warmup, []);
+    const warmupSeconds = job.warmup ? Number(process.hrtime.bigint() - warmupStarted) / 1e9 : undefined;
     await new Promise<void>((resolve) => {
       port.once('message', () => resolve());
       port.postMessage({ warmed: true });
@@ -55,7 +59,7 @@ async function runJob(job: SignedLoadJob, port: NonNullable<typeof parentPort>):
     const latenciesMs: number[] = [];
     const started = process.hrtime.bigint();
     await send(job.requests, latenciesMs);
-    return { seconds: Number(process.hrtime.bigint() - started) / 1e9, latenciesMs };
+    return { seconds: Number(process.hrtime.bigint() - started) / 1e9, latenciesMs, warmupSeconds };
   } finally {
     await client.close();
   }

@@ -49,6 +49,22 @@ export interface PortPeerHttp {
   outgoing: { authToken: string; endpoint: string };
 }
 
+/** One movement of an account's, as Rafiki's accountingTransfers lists it. */
+export interface PortAccountingTransfer {
+  /** The transfer's id; a packet's second leg (out of the connector) has a UUID derived from the packet's. */
+  id: string;
+  /** The accounts by the ids accountingTransfers takes (see listAccountingTransfers). */
+  debitAccountId: string;
+  creditAccountId: string;
+  amount: bigint;
+  /** Rafiki's ledger number of the accounts' asset. */
+  ledger: number;
+  transferType: 'DEPOSIT' | 'WITHDRAWAL' | 'TRANSFER';
+  state: 'PENDING' | 'POSTED';
+  expiresAt: Date | null;
+  createdAt: Date;
+}
+
 export interface ConnectorPort {
   createAsset(input: {
     code: string;
@@ -107,6 +123,16 @@ export interface ConnectorPort {
   getPeer(id: string): Promise<PortPeer | undefined>;
   getPeerByAddressAndAsset(staticIlpAddress: string, assetId: string): Promise<PortPeer | undefined>;
   listPeers(pagination: PortPagination): Promise<PortPage<PortPeer>>;
+
+  /**
+   * The `limit` newest movements (posted, or pending and not expired) of one account, debits and credits together:
+   * the account of a peer, of an asset's liquidity (by the asset's id), of a wallet address, of an outgoing payment,
+   * or any ledger account by its own id. Both lists are empty when no account has that id (as in Rafiki).
+   */
+  listAccountingTransfers(
+    id: string,
+    limit: number,
+  ): Promise<{ debits: PortAccountingTransfer[]; credits: PortAccountingTransfer[] }>;
 
   /** The asset's liquidity account balance (what the connector holds in that asset). */
   getAssetLiquidity(assetId: string): Promise<bigint>;

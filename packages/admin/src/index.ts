@@ -5,6 +5,7 @@ export { CONNECTOR_PORT_ERROR_CODES } from './connector-port';
 export type {
   ConnectorPort,
   ConnectorPortErrorCode,
+  PortAccountingTransfer,
   PortAsset,
   PortPeer,
   PortPeerHttp,

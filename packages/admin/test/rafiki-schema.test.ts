@@ -23,6 +23,7 @@ const QUERIES: Record<string, string[]> = {
   payments: [...PAGING, 'filter', 'tenantId'],
   webhookEvents: [...PAGING, 'filter', 'tenantId'],
   whoami: [],
+  accountingTransfers: ['id', 'limit'],
 };
 
 const MUTATIONS: Record<string, { input: string; fields: string[]; result: string[] }> = {
@@ -247,6 +248,18 @@ const TYPES: Record<string, string[]> = {
   Fee: ['id', 'assetId', 'type', 'fixed', 'basisPoints', 'createdAt'],
   PageInfo: ['endCursor', 'hasNextPage', 'hasPreviousPage', 'startCursor'],
   Amount: ['value', 'assetCode', 'assetScale'],
+  AccountingTransferConnection: ['debits', 'credits'],
+  AccountingTransfer: [
+    'id',
+    'debitAccountId',
+    'creditAccountId',
+    'amount',
+    'ledger',
+    'transferType',
+    'state',
+    'expiresAt',
+    'createdAt',
+  ],
 };
 
 function fieldsOf(schema: GraphQLSchema, name: string): string[] {
@@ -289,6 +302,21 @@ describe("the admin schema keeps Rafiki's interface", () => {
     const payment = schema.getType('Payment');
     expect(isObjectType(payment) && payment.getInterfaces().map((type) => type.name)).toEqual(['BasePayment', 'Model']);
     expect(isObjectType(payment) && String(payment.getFields().state.type)).toBe('String!');
+  });
+
+  it("types accounting transfers with Rafiki's enums", () => {
+    const values = (name: string) => {
+      const type = schema.getType(name);
+      return isEnumType(type) && type.getValues().map((value) => value.name);
+    };
+    expect(values('TransferType')).toEqual(['DEPOSIT', 'WITHDRAWAL', 'TRANSFER']);
+    expect(values('TransferState')).toEqual(['PENDING', 'POSTED', 'VOIDED']);
+    const field = schema.getQueryType()!.getFields().accountingTransfers;
+    expect(field.args.map((arg) => [arg.name, String(arg.type)])).toEqual([
+      ['id', 'String!'],
+      ['limit', 'Int'],
+    ]);
+    expect(String(field.type)).toBe('AccountingTransferConnection!');
   });
 
   it('keeps money in the UInt64 scalar, never Float', () => {

@@ -93,6 +93,50 @@ export const typeDefs = /* GraphQL */ `
 
     "Who the signed request acts as. A Sluice instance has one tenant, its operator."
     whoami: WhoamiResponse!
+
+    """
+    The newest movements of one ledger account (default 20, at most 10000; debits and credits counted together),
+    newest first: posted ones, and pending two-phase ones that have not expired. The account is named by the id of
+    its peer, its asset (the asset's liquidity account), its wallet address, its outgoing payment, or its own id;
+    both lists are empty for an id no account has.
+    """
+    accountingTransfers(id: String!, limit: Int): AccountingTransferConnection!
+  }
+
+  type AccountingTransferConnection {
+    "Movements out of the account."
+    debits: [AccountingTransfer!]!
+    "Movements into the account."
+    credits: [AccountingTransfer!]!
+  }
+
+  type AccountingTransfer implements Model {
+    "The transfer's id; a packet's second leg (out of the connector) gets a UUID derived from the packet's."
+    id: ID!
+    "The debited account, by the id accountingTransfers takes for it."
+    debitAccountId: ID!
+    "The credited account, by the id accountingTransfers takes for it."
+    creditAccountId: ID!
+    amount: UInt64!
+    "The ledger number of the accounts' asset."
+    ledger: UInt8!
+    transferType: TransferType!
+    state: TransferState!
+    "A two-phase transfer's deadline."
+    expiresAt: String
+    createdAt: String!
+  }
+
+  enum TransferType {
+    DEPOSIT
+    WITHDRAWAL
+    TRANSFER
+  }
+
+  enum TransferState {
+    PENDING
+    POSTED
+    VOIDED
   }
 
   type Mutation {

@@ -1,4 +1,5 @@
 import type { ResolverMap } from '../graphql/build-schema';
+import { accountingTransferResolvers } from './accounting-transfers';
 import { assetResolvers } from './assets';
 import { eventLiquidityResolvers } from './event-liquidity';
 import { feeResolvers } from './fees';
@@ -14,6 +15,7 @@ import { webhookEventResolvers } from './webhook-events';
 import { withdrawalResolvers } from './withdrawals';
 
 export const allResolvers: ResolverMap[] = [
+  accountingTransferResolvers,
   assetResolvers,
   eventLiquidityResolvers,
   feeResolvers,

@@ -6,6 +6,7 @@ export { insertAccount, getAssetAccountIds, setAccountLimits } from './accounts'
 export type { CreateLedgerAccountOptions } from './accounts';
 export { releaseAbandonedInstances } from './instances';
 export type { LedgerViolation } from './verify';
+export type { AccountTransfer, AccountTransfers } from './account-transfers';
 export type {
   AccountWithWriteOptions,
   DepositOptions,

@@ -27,6 +27,7 @@ import {
   type WithdrawalOptions,
 } from './transfers';
 import { verifyLedger, type LedgerViolation } from './verify';
+import { listAccountTransfers, type AccountTransfers } from './account-transfers';
 
 export interface Ledger {
   createLedgerAccount(options: CreateLedgerAccountOptions): Promise<LedgerAccount>;
@@ -57,6 +58,8 @@ export interface Ledger {
   postTransfer(id: string): Promise<LedgerTransfer>;
   voidTransfer(id: string): Promise<LedgerTransfer>;
   getTransfer(id: string): Promise<LedgerTransfer | undefined>;
+  /** The account's `limit` newest movements (posted legs and unexpired pending transfers), debits and credits. */
+  listAccountTransfers(accountId: string, limit: number): Promise<AccountTransfers>;
   voidExpiredTransfers(): Promise<number>;
   verifyLedger(): Promise<LedgerViolation[]>;
 }
@@ -79,6 +82,7 @@ export function createLedger(deps: { knex: Knex }): Ledger {
     postTransfer: (id) => postTransfer(knex, id),
     voidTransfer: (id) => voidTransfer(knex, id),
     getTransfer: (id) => getTransfer(knex, id),
+    listAccountTransfers: (accountId, limit) => listAccountTransfers(knex, accountId, limit),
     voidExpiredTransfers: () => voidExpiredTransfers(knex),
     verifyLedger: () => verifyLedger(knex),
   };

@@ -167,6 +167,33 @@ describe('accountingTransfers', () => {
     );
   });
 
+  it("lists a peer's account by the peer's id", async () => {
+    const CREATE_PEER = 'mutation P($input: CreatePeerInput!) { createPeer(input: $input) { peer { id } } }';
+    const { id: peerId } = (
+      await admin.ok(CREATE_PEER, {
+        input: {
+          assetId,
+          staticIlpAddress: 'test.accounting-peer',
+          http: { outgoing: { authToken: 'out', endpoint: 'https://peer.example/ilp' } },
+          initialLiquidity: '700',
+        },
+      })
+    ).createPeer.peer;
+    expect(await transfers(peerId)).toEqual({
+      debits: [],
+      credits: [
+        expect.objectContaining({
+          debitAccountId: settlementAccountId,
+          creditAccountId: peerId,
+          amount: '700',
+          transferType: 'DEPOSIT',
+          state: 'POSTED',
+          ledger: ledgerNumber,
+        }),
+      ],
+    });
+  });
+
   it('counts debits and credits together against the limit, keeping the newest', async () => {
     const all = await transfers(assetId, 100);
     expect(all.debits.length + all.credits.length).toBe(5);

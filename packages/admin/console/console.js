@@ -283,6 +283,63 @@
     ),
   };
 
+  // ---- ledger ----------------------------------------------------------------------------------------------------
+
+  /** The newest movements of one account (accountingTransfers), in and out together, newest first. */
+  async function showMovements(event) {
+    event.preventDefault();
+    const panel = $('#tab-ledger');
+    const status = $('.status', panel);
+    const tbody = $('tbody', panel);
+    const account = $('#ledger-account').value.trim();
+    status.classList.remove('error');
+    if (!account) {
+      status.textContent = 'Type an account id first.';
+      status.classList.add('error');
+      return;
+    }
+    status.textContent = 'Loading…';
+    const fields = 'id debitAccountId creditAccountId amount transferType state createdAt';
+    let result;
+    try {
+      result = await graphql(
+        `query Movements($id: String!, $limit: Int) {
+          accountingTransfers(id: $id, limit: $limit) { debits { ${fields} } credits { ${fields} } }
+        }`,
+        { id: account, limit: 100 },
+      );
+    } catch (error) {
+      status.textContent = 'Request failed: ' + error.message;
+      status.classList.add('error');
+      return;
+    }
+    const transfers = result.status === 200 && result.body.data ? result.body.data.accountingTransfers : null;
+    if (!transfers) {
+      status.textContent = errorText(result) || `HTTP ${result.status}`;
+      status.classList.add('error');
+      return;
+    }
+    const movements = [
+      ...transfers.debits.map((transfer) => ({ transfer, direction: 'out', other: transfer.creditAccountId })),
+      ...transfers.credits.map((transfer) => ({ transfer, direction: 'in', other: transfer.debitAccountId })),
+    ].sort((a, b) => Date.parse(b.transfer.createdAt) - Date.parse(a.transfer.createdAt));
+    tbody.textContent = '';
+    for (const { transfer, direction, other } of movements) {
+      addRow(tbody, [
+        { text: formatTime(transfer.createdAt) },
+        { text: direction },
+        { text: transfer.transferType },
+        { text: transfer.state },
+        { text: transfer.amount },
+        { text: other, className: 'id' },
+        { text: transfer.id, className: 'id' },
+      ]);
+    }
+    status.textContent = movements.length > 0 ? `${movements.length} shown` : 'no movements for this id';
+  }
+
+  $('#ledger-form').addEventListener('submit', showMovements);
+
   // ---- tabs ------------------------------------------------------------------------------------------------------
 
   for (const tab of document.querySelectorAll('nav [role=tab]')) {

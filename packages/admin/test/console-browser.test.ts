@@ -148,4 +148,31 @@ describeWithBrowser('operator console in Chromium', () => {
     await page.waitForSelector('#tab-payments .status:text-is("3 shown")');
     expect(await page.$$eval('#tab-payments tbody tr', (trs) => trs.length)).toBe(3);
   });
+
+  it("shows an account's movements in the ledger tab", async () => {
+    const { id: peerId } = (
+      await admin.ok('mutation P($input: CreatePeerInput!) { createPeer(input: $input) { peer { id } } }', {
+        input: {
+          assetId: await ensureAsset(admin.sluice, 'USD', 2),
+          staticIlpAddress: 'test.console-peer',
+          http: { outgoing: { authToken: 'out', endpoint: 'https://peer.example/ilp' } },
+          initialLiquidity: '700',
+        },
+      })
+    ).createPeer.peer;
+    await useSecret(admin.secret);
+    await page.click('[data-tab=ledger]');
+    await page.fill('#ledger-account', peerId);
+    await page.click('#ledger-form button[type=submit]');
+    await page.waitForSelector('#tab-ledger .status:text-is("1 shown")');
+    const cells = await page.$$eval('#tab-ledger tbody tr td', (tds) => tds.map((td) => td.textContent));
+    // Columns: created, direction, type, state, amount, other account (the asset's settlement account), transfer.
+    expect(cells.slice(1, 5)).toEqual(['in', 'DEPOSIT', 'POSTED', '700']);
+    expect(cells[5]).toMatch(/^[0-9a-f-]{36}$/);
+
+    await page.fill('#ledger-account', '00000000-0000-4000-8000-000000000000');
+    await page.click('#ledger-form button[type=submit]');
+    await page.waitForSelector('#tab-ledger .status:text-is("no movements for this id")');
+    expect(await page.$$eval('#tab-ledger tbody tr', (trs) => trs.length)).toBe(0);
+  });
 });

@@ -121,6 +121,12 @@
     return `${whole}${fraction} ${amount.assetCode}`;
   }
 
+  /** A UInt64 amount of `asset` (a `{ code, scale }`), or a dash when the field failed (null). */
+  const amountIn = (value, asset) =>
+    value === null || value === undefined
+      ? null
+      : formatAmount({ value: value, assetCode: asset.code, assetScale: asset.scale });
+
   const formatTime = (iso) => (iso ? new Date(iso).toLocaleString() : '—');
 
   /**
@@ -225,22 +231,36 @@
       (asset) => [
         { text: asset.code },
         { text: asset.scale },
-        {
-          text:
-            asset.liquidity === null
-              ? null
-              : formatAmount({ value: asset.liquidity, assetCode: asset.code, assetScale: asset.scale }),
-        },
+        { text: amountIn(asset.liquidity, asset) },
         { text: asset.withdrawalThreshold },
         { text: formatTime(asset.createdAt) },
         { text: asset.id, className: 'id' },
+      ],
+    ),
+    peers: pagedTab(
+      $('#tab-peers'),
+      `query Peers($first: Int, $after: String) {
+        peers(first: $first, after: $after) {
+          edges { node { id name staticIlpAddress asset { code scale } liquidity http { outgoing { endpoint } } createdAt } }
+          pageInfo { hasNextPage endCursor }
+        }
+      }`,
+      (data) => data.peers,
+      (peer) => [
+        { text: peer.name },
+        { text: peer.staticIlpAddress },
+        { text: `${peer.asset.code} (scale ${peer.asset.scale})` },
+        { text: amountIn(peer.liquidity, peer.asset) },
+        { text: peer.http.outgoing.endpoint },
+        { text: formatTime(peer.createdAt) },
+        { text: peer.id, className: 'id' },
       ],
     ),
     'wallet-addresses': pagedTab(
       $('#tab-wallet-addresses'),
       `query WalletAddresses($first: Int, $after: String) {
         walletAddresses(first: $first, after: $after) {
-          edges { node { id address publicName status asset { code scale } createdAt } }
+          edges { node { id address publicName status asset { code scale } liquidity createdAt } }
           pageInfo { hasNextPage endCursor }
         }
       }`,
@@ -250,6 +270,8 @@
         { text: walletAddress.publicName },
         { text: walletAddress.status },
         { text: `${walletAddress.asset.code} (scale ${walletAddress.asset.scale})` },
+        // A dash: no account yet (nothing was ever credited to it), or the field failed (said in the status line).
+        { text: amountIn(walletAddress.liquidity, walletAddress.asset) },
         { text: formatTime(walletAddress.createdAt) },
         { text: walletAddress.id, className: 'id' },
       ],
@@ -302,9 +324,15 @@
     const fields = 'id debitAccountId creditAccountId amount transferType state createdAt';
     let result;
     try {
+      // The account's asset, to write amounts in it, comes from whichever of these the id names; the others answer
+      // NOT_FOUND, which is expected and not shown.
       result = await graphql(
         `query Movements($id: String!, $limit: Int) {
           accountingTransfers(id: $id, limit: $limit) { debits { ${fields} } credits { ${fields} } }
+          asset(id: $id) { code scale }
+          peer(id: $id) { asset { code scale } }
+          walletAddress(id: $id) { asset { code scale } }
+          outgoingPayment(id: $id) { debitAmount { assetCode assetScale } }
         }`,
         { id: account, limit: 100 },
       );
@@ -313,12 +341,22 @@
       status.classList.add('error');
       return;
     }
-    const transfers = result.status === 200 && result.body.data ? result.body.data.accountingTransfers : null;
+    const data = (result.status === 200 && result.body.data) || {};
+    const transfers = data.accountingTransfers;
     if (!transfers) {
-      status.textContent = errorText(result) || `HTTP ${result.status}`;
+      const own = {
+        body: { errors: (result.body.errors || []).filter((e) => (e.path || [])[0] === 'accountingTransfers') },
+      };
+      status.textContent = errorText(own) || errorText(result) || `HTTP ${result.status}`;
       status.classList.add('error');
       return;
     }
+    const payment = data.outgoingPayment && data.outgoingPayment.debitAmount;
+    const asset =
+      data.asset ||
+      (data.peer && data.peer.asset) ||
+      (data.walletAddress && data.walletAddress.asset) ||
+      (payment && { code: payment.assetCode, scale: payment.assetScale });
     const movements = [
       ...transfers.debits.map((transfer) => ({ transfer, direction: 'out', other: transfer.creditAccountId })),
       ...transfers.credits.map((transfer) => ({ transfer, direction: 'in', other: transfer.debitAccountId })),
@@ -330,7 +368,7 @@
         { text: direction },
         { text: transfer.transferType },
         { text: transfer.state },
-        { text: transfer.amount },
+        { text: asset ? amountIn(transfer.amount, asset) : transfer.amount },
         { text: other, className: 'id' },
         { text: transfer.id, className: 'id' },
       ]);

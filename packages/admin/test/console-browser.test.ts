@@ -120,6 +120,13 @@ describeWithBrowser('operator console in Chromium', () => {
     await page.click('[data-tab=wallet-addresses]');
     await page.waitForSelector('#tab-wallet-addresses tbody tr');
     expect(await page.textContent('#tab-wallet-addresses tbody')).toContain(walletAddressUrl);
+    // Webhook funding: a wallet address's balance is what it received over SPSP, none here (a dash), and reading it
+    // failed nowhere (the status would say so).
+    expect(await page.textContent('#tab-wallet-addresses .status')).toBe('2 shown');
+    const balances = await page.$$eval('#tab-wallet-addresses tbody tr td:nth-child(5)', (tds) =>
+      tds.map((td) => td.textContent),
+    );
+    expect(balances).toEqual(['—', '—']);
 
     await page.click('[data-tab=assets]');
     await page.waitForSelector('#tab-assets tbody tr');
@@ -149,7 +156,7 @@ describeWithBrowser('operator console in Chromium', () => {
     expect(await page.$$eval('#tab-payments tbody tr', (trs) => trs.length)).toBe(3);
   });
 
-  it("shows an account's movements in the ledger tab", async () => {
+  it("shows peers with their liquidity, and an account's movements in the ledger tab", async () => {
     const { id: peerId } = (
       await admin.ok('mutation P($input: CreatePeerInput!) { createPeer(input: $input) { peer { id } } }', {
         input: {
@@ -161,13 +168,26 @@ describeWithBrowser('operator console in Chromium', () => {
       })
     ).createPeer.peer;
     await useSecret(admin.secret);
+    await page.click('[data-tab=peers]');
+    await page.waitForSelector('#tab-peers tbody tr');
+    const peerRow = await page.$$eval('#tab-peers tbody tr td', (tds) => tds.map((td) => td.textContent));
+    // Columns: name, ILP address, asset, liquidity, endpoint, created, id.
+    expect(peerRow.slice(0, 5)).toEqual([
+      '—',
+      'test.console-peer',
+      'USD (scale 2)',
+      '7.00 USD',
+      'https://peer.example/ilp',
+    ]);
+    expect(peerRow[6]).toBe(peerId);
+
     await page.click('[data-tab=ledger]');
     await page.fill('#ledger-account', peerId);
     await page.click('#ledger-form button[type=submit]');
     await page.waitForSelector('#tab-ledger .status:text-is("1 shown")');
     const cells = await page.$$eval('#tab-ledger tbody tr td', (tds) => tds.map((td) => td.textContent));
     // Columns: created, direction, type, state, amount, other account (the asset's settlement account), transfer.
-    expect(cells.slice(1, 5)).toEqual(['in', 'DEPOSIT', 'POSTED', '700']);
+    expect(cells.slice(1, 5)).toEqual(['in', 'DEPOSIT', 'POSTED', '7.00 USD']);
     expect(cells[5]).toMatch(/^[0-9a-f-]{36}$/);
 
     await page.fill('#ledger-account', '00000000-0000-4000-8000-000000000000');

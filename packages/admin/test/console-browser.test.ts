@@ -22,7 +22,7 @@ describeWithBrowser('operator console in Chromium', () => {
   let page: Page;
   let walletAddressUrl: string;
   let payeeUrl: string;
-  /** What Alice's payment debits, as the console writes it (the quote adds the slippage it allows to 12.00). */
+  /** What Alice's payment debits, as the console writes it. */
   let debitShown: string;
 
   beforeAll(async () => {

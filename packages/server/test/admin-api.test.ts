@@ -121,7 +121,7 @@ describe('admin API in the running server', () => {
       },
     );
     const quote = await graphql(
-      'mutation ($input: CreateQuoteInput!) { createQuote(input: $input) { quote { id debitAmount { value } receiveAmount { value assetCode } } } }',
+      'mutation ($input: CreateQuoteInput!) { createQuote(input: $input) { quote { id debitAmount { value } receiveAmount { value assetCode } estimatedExchangeRate } } }',
       {
         input: {
           walletAddressId: payer.id,
@@ -133,6 +133,8 @@ describe('admin API in the running server', () => {
     expect(quote.json.errors).toBeUndefined();
     const quoted = quote.json.data?.createQuote.quote as { id: string; receiveAmount: { value: string } };
     expect(quoted.receiveAmount.value).toBe('1500');
+    // Same asset, same server: one for one, nothing to probe.
+    expect(quote.json.data?.createQuote.quote).toMatchObject({ estimatedExchangeRate: 1 });
     const created = await graphql(
       'mutation ($input: CreateOutgoingPaymentInput!) { createOutgoingPayment(input: $input) { payment { id state } } }',
       { input: { walletAddressId: payer.id, quoteId: quoted.id } },
@@ -189,6 +191,103 @@ describe('admin API in the running server', () => {
     });
     const missing = await graphql('{ outgoingPayment(id: "00000000-0000-0000-0000-000000000000") { id } }');
     expect(missing.json.errors).toEqual([expect.objectContaining({ extensions: { code: 'NOT_FOUND' } })]);
+  });
+
+  it('pays an incoming payment with createOutgoingPaymentFromIncomingPayment, for what it expects when no debitAmount is given', async () => {
+    const usd = await graphql('{ assetByCodeAndScale(code: "USD", scale: 2) { id } }');
+    const assetId = (usd.json.data?.assetByCodeAndScale as unknown as { id: string }).id;
+    const create = (path: string) =>
+      graphql(
+        'mutation ($input: CreateWalletAddressInput!) { createWalletAddress(input: $input) { walletAddress { id } } }',
+        { input: { assetId, address: `${sluice.publicUrls.openPayments}/${path}` } },
+      ).then((result) => (result.json.data?.createWalletAddress.walletAddress as { id: string }).id);
+    const payer = await create('card-payer');
+    const merchant = await create('merchant');
+    await graphql(
+      'mutation ($input: DepositWalletAddressLiquidityInput!) { depositWalletAddressLiquidity(input: $input) { success } }',
+      { input: { id: randomUUID(), walletAddressId: payer, amount: '5000', idempotencyKey: randomUUID() } },
+    );
+    const incoming = async (incomingAmount?: string) => {
+      const result = await graphql(
+        'mutation ($input: CreateIncomingPaymentInput!) { createIncomingPayment(input: $input) { payment { id } } }',
+        {
+          input: {
+            walletAddressId: merchant,
+            ...(incomingAmount ? { incomingAmount: { value: incomingAmount, assetCode: 'USD', assetScale: 2 } } : {}),
+          },
+        },
+      );
+      const { id } = result.json.data?.createIncomingPayment.payment as { id: string };
+      return { id, url: `${sluice.publicUrls.openPayments}/incoming-payments/${id}` };
+    };
+    const pay = (incomingPayment: string, debitAmount?: string) =>
+      graphql(
+        `
+          mutation ($input: CreateOutgoingPaymentFromIncomingPaymentInput!) {
+            createOutgoingPaymentFromIncomingPayment(input: $input) {
+              payment {
+                id
+                debitAmount {
+                  value
+                }
+                receiveAmount {
+                  value
+                }
+              }
+            }
+          }
+        `,
+        {
+          input: {
+            walletAddressId: payer,
+            incomingPayment,
+            ...(debitAmount ? { debitAmount: { value: debitAmount, assetCode: 'USD', assetScale: 2 } } : {}),
+          },
+        },
+      );
+    const receivedBy = async (id: string) => {
+      for (let i = 0; i < 200; i++) {
+        const read = await graphql(
+          'query ($id: String!) { incomingPayment(id: $id) { state receivedAmount { value } } }',
+          {
+            id,
+          },
+        );
+        const payment = read.json.data?.incomingPayment as unknown as {
+          state: string;
+          receivedAmount: { value: string };
+        };
+        if (payment.state === 'COMPLETED') return payment.receivedAmount.value;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error(`incoming payment ${id} did not complete`);
+    };
+
+    // No debitAmount: the payment is for what the incoming payment expects, and completes it.
+    const expecting = await incoming('1234');
+    const whole = await pay(expecting.url);
+    expect(whole.json.errors).toBeUndefined();
+    expect(whole.json.data?.createOutgoingPaymentFromIncomingPayment.payment).toMatchObject({
+      debitAmount: { value: '1234' },
+      receiveAmount: { value: '1234' },
+    });
+    expect(await receivedBy(expecting.id)).toBe('1234');
+
+    // With one: that much is sent, to an incoming payment with no amount of its own.
+    const open = await incoming();
+    const part = await pay(open.url, '300');
+    expect(part.json.data?.createOutgoingPaymentFromIncomingPayment.payment).toMatchObject({
+      debitAmount: { value: '300' },
+      receiveAmount: { value: '300' },
+    });
+    // Neither: nothing says how much, and nothing is created.
+    const unsaid = await pay((await incoming()).url);
+    expect(unsaid.json.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringContaining('incomingAmount'),
+        extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }),
+      }),
+    ]);
   });
 
   it('pays out what a completed payment kept (its fee) with createOutgoingPaymentWithdrawal, once', async () => {

@@ -73,6 +73,15 @@ describe('two Sluice instances peered over ILP over HTTP', () => {
       );
       expect(quote.receiveAmount).toEqual({ value, assetCode: 'EUR', assetScale: 2 });
       expect(quote.debitAmount.assetCode).toBe('USD');
+      // The probe's rate is kept as the quote's estimatedExchangeRate (EUR cents per USD cent: 1 / 1.08 in the default
+      // table, less any spread); the payment may accept 1 % less.
+      const stored = await a.services.resource!.quotes!.get(quote.id.slice(quote.id.lastIndexOf('/') + 1));
+      const estimated = stored!.estimatedExchangeRate!;
+      expect(Number(estimated.numerator) / Number(estimated.denominator)).toBeGreaterThan(0.85);
+      expect(Number(estimated.numerator) / Number(estimated.denominator)).toBeLessThanOrEqual(1 / 1.08);
+      expect(stored!.minExchangeRate.numerator * estimated.denominator * 100n).toBe(
+        estimated.numerator * stored!.minExchangeRate.denominator * 99n,
+      );
 
       const pending = await client.grant.request(
         { url: aliceWallet.authServer },

@@ -17,6 +17,13 @@ describe('webhook funding', () => {
     sluice = await startTestSluice({ PAYMENT_FUNDING: 'webhook' });
     alice = await createAccount(sluice, { path: '/alice', assetCode: 'USD', assetScale: 2 });
     bob = await createAccount(sluice, { path: '/bob', assetCode: 'USD', assetScale: 2 });
+    // A sending fee, kept in each payment's account when it ends: what the operator withdraws afterwards.
+    await sluice.services.resource!.fees.set({
+      assetId: alice.walletAddress.assetId,
+      type: 'SENDING',
+      fixed: 5n,
+      basisPoints: 0,
+    });
   });
   afterAll(() => sluice.stop());
 
@@ -60,6 +67,7 @@ describe('webhook funding', () => {
       ),
     );
     const leftover = payment.quote.debitAmount.value - done.sentAmount.value;
+    expect(leftover).toBe(5n);
     expect(completed.data.balance).toBe(leftover.toString());
     const account = await sluice.database.knex('ledger_accounts').where('id', done.ledgerAccountId).first();
     expect(BigInt(account.balance)).toBe(leftover);

@@ -756,6 +756,11 @@ export const typeDefs = /* GraphQL */ `
     receiver: String!
     debitAmount: Amount!
     receiveAmount: Amount!
+    """
+    The rate the quote found, in receive-asset units per debit-asset unit (smallest units, before the slippage the
+    payment may lose; fees are in debitAmount). Null for quotes made before Sluice recorded it.
+    """
+    estimatedExchangeRate: Float
     createdAt: String!
     expiresAt: String!
   }
@@ -876,8 +881,10 @@ export const typeDefs = /* GraphQL */ `
 
   input CreateOutgoingPaymentFromIncomingPaymentInput {
     walletAddressId: String!
+    "The incoming payment's URL, on this server or another Open Payments server."
     incomingPayment: String!
-    debitAmount: AmountInput!
+    "What to send; omitted: what the incoming payment still expects (it must have an incomingAmount)."
+    debitAmount: AmountInput
     metadata: JSONObject
     idempotencyKey: String
   }

@@ -27,6 +27,10 @@ export const quoteView = (quote: Quote) => ({
   receiver: quote.receiver,
   debitAmount: amountView(quote.debitAmount),
   receiveAmount: amountView(quote.receiveAmount),
+  // A Float, as Rafiki's: a rate, not money.
+  estimatedExchangeRate: quote.estimatedExchangeRate
+    ? Number(quote.estimatedExchangeRate.numerator) / Number(quote.estimatedExchangeRate.denominator)
+    : null,
   createdAt: quote.createdAt.toISOString(),
   expiresAt: quote.expiresAt.toISOString(),
 });
@@ -129,7 +133,7 @@ export const outgoingPaymentResolvers: ResolverMap = {
         input: {
           walletAddressId: string;
           incomingPayment: string;
-          debitAmount: AmountInput;
+          debitAmount?: AmountInput | null;
           metadata?: Record<string, unknown> | null;
         };
       }
@@ -137,6 +141,7 @@ export const outgoingPaymentResolvers: ResolverMap = {
       const walletAddress = await activeWalletAddress(context, input.walletAddressId);
       const { quotes, outgoingPayments } = payments(context);
       const { payment } = await translated(async () => {
+        // Without a debit amount the quote is for what the incoming payment still expects (Rafiki's card flow).
         const quote = await quotes.create({
           walletAddress,
           receiver: input.incomingPayment,

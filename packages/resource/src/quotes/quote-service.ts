@@ -23,6 +23,8 @@ export interface Quote {
   paymentType: 'FIXED_SEND' | 'FIXED_DELIVERY';
   /** Lowest delivered/sent rate the payment may accept (probed rate less slippage). */
   minExchangeRate: Ratio;
+  /** The delivered/sent rate the quote found (Rafiki's estimatedExchangeRate); none on quotes older than it. */
+  estimatedExchangeRate?: Ratio;
   expiresAt: Date;
   createdAt: Date;
 }
@@ -42,6 +44,8 @@ interface QuoteRow {
   payment_type: 'FIXED_SEND' | 'FIXED_DELIVERY';
   min_rate_numerator: string;
   min_rate_denominator: string;
+  estimated_rate_numerator: string | null;
+  estimated_rate_denominator: string | null;
   expires_at: Date;
   created_at: Date;
   asset_code: string;
@@ -109,6 +113,14 @@ export function createQuoteService(deps: QuoteServiceDeps) {
     fee: bigintFromColumn(row.fee_amount),
     paymentType: row.payment_type,
     minExchangeRate: { numerator: BigInt(row.min_rate_numerator), denominator: BigInt(row.min_rate_denominator) },
+    ...(row.estimated_rate_numerator !== null && row.estimated_rate_denominator !== null
+      ? {
+          estimatedExchangeRate: {
+            numerator: BigInt(row.estimated_rate_numerator),
+            denominator: BigInt(row.estimated_rate_denominator),
+          },
+        }
+      : {}),
     expiresAt: row.expires_at,
     createdAt: row.created_at,
   });
@@ -198,17 +210,19 @@ export function createQuoteService(deps: QuoteServiceDeps) {
         }
 
         // Money to our own receiver in the sending asset crosses no exchange (our connector converts only between
-        // assets): one for one, nothing to probe.
+        // assets): one for one, nothing to probe, and nothing that could move between quote and payment, so no
+        // slippage either: paying 12.34 to a local payee of the same asset debits 12.34 (plus fees), not 12.47.
         const sameAsset =
           receiver.assetCode === walletAddress.assetCode && receiver.assetScale === walletAddress.assetScale;
-        const rate: Ratio =
-          receiver.local && sameAsset
-            ? { numerator: 1n, denominator: 1n }
-            : await probe(walletAddress, receiver.ilpAddress, receiver.sharedSecret);
+        const exact = receiver.local && sameAsset;
+        const rate: Ratio = exact
+          ? { numerator: 1n, denominator: 1n }
+          : await probe(walletAddress, receiver.ilpAddress, receiver.sharedSecret);
         const fee = await currentFee;
+        const allowed = exact ? { numerator: 0n, denominator: 1n } : slippage;
         const minRate: Ratio = {
-          numerator: rate.numerator * (slippage.denominator - slippage.numerator),
-          denominator: rate.denominator * slippage.denominator,
+          numerator: rate.numerator * (allowed.denominator - allowed.numerator),
+          denominator: rate.denominator * allowed.denominator,
         };
 
         let sendAmount: bigint;
@@ -255,6 +269,8 @@ export function createQuoteService(deps: QuoteServiceDeps) {
             payment_type: debitAmount ? 'FIXED_SEND' : 'FIXED_DELIVERY',
             min_rate_numerator: minRate.numerator.toString(),
             min_rate_denominator: minRate.denominator.toString(),
+            estimated_rate_numerator: rate.numerator.toString(),
+            estimated_rate_denominator: rate.denominator.toString(),
             expires_at: expiresAt,
           })
           .returning('*')) as QuoteRow[];

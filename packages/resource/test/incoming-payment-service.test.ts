@@ -1,6 +1,6 @@
 import { type ResourceServer, type WalletAddress } from '@sluice/resource';
 import { incomingPaymentEventData } from '../src/incoming-payments/incoming-payment-service';
-import { createTestDatabase, type TestDatabase } from '../../../test-support';
+import { createTestDatabase, loadWebhookDocument, type TestDatabase } from '../../../test-support';
 import { createTestResourceServer, insertAsset } from './fixtures';
 
 describe('incoming payment service', () => {
@@ -80,14 +80,16 @@ describe('incoming payment service', () => {
   });
 
   it.each([
-    ['with a client and metadata', { client: 'https://app.example/client', metadata: { order: 7, note: null } }],
-    ['without either', {}],
-  ])('announces completion with the event the service would build itself (%s)', async (_label, extra) => {
+    ['with a client and metadata', { client: 'https://app.example/client', metadata: { order: 7, note: null } }, false],
+    ['without either', {}, false],
+    ['approved by the operator (the event carries when)', {}, true],
+  ])('announces completion with the event the service would build itself (%s)', async (_label, extra, approve) => {
     const payment = await resource.incomingPayments.create({
       walletAddress: alice,
       incomingAmount: usd('50'),
       ...extra,
     });
+    if (approve) await resource.incomingPayments.approve(payment.id);
     await resource.incomingPayments.credit(db.knex, payment.id, 20n);
     const completed = await resource.incomingPayments.credit(db.knex, payment.id, 30n);
     expect(completed.state).toBe('completed');
@@ -98,6 +100,10 @@ describe('incoming payment service', () => {
     expect(events).toHaveLength(1);
     const stored = (await resource.incomingPayments.get(payment.id))!;
     expect(events[0].data).toEqual(JSON.parse(JSON.stringify(incomingPaymentEventData(stored))));
+    expect('approvedAt' in events[0].data).toBe(approve);
+    // As openapi/webhooks.yaml documents it.
+    const event = { id: events[0].id, type: events[0].type, data: events[0].data };
+    expect(loadWebhookDocument().problems(event)).toEqual([]);
   });
 
   it.each([

@@ -215,7 +215,11 @@ export function createIncomingPaymentService(deps: IncomingPaymentServiceDeps) {
                   || CASE WHEN credited.incoming_amount IS NULL THEN '{}'::jsonb
                           ELSE jsonb_build_object('incomingAmount', ${amountJson('incoming_amount')}) END
                   || CASE WHEN credited.metadata IS NULL THEN '{}'::jsonb
-                          ELSE jsonb_build_object('metadata', credited.metadata) END,
+                          ELSE jsonb_build_object('metadata', credited.metadata) END
+                  || CASE WHEN credited.approved_at IS NULL THEN '{}'::jsonb
+                          ELSE jsonb_build_object('approvedAt', ${isoTimestampSql(u('approved_at'))}) END
+                  || CASE WHEN credited.cancelled_at IS NULL THEN '{}'::jsonb
+                          ELSE jsonb_build_object('cancelledAt', ${isoTimestampSql(u('cancelled_at'))}) END,
                   now() + make_interval(secs => ?::double precision)
              FROM credited
             WHERE credited.state = 'completed'
@@ -531,6 +535,9 @@ export function incomingPaymentEventData(payment: IncomingPayment): Record<strin
     ...(payment.incomingAmount ? { incomingAmount: amountToJson(payment.incomingAmount) } : {}),
     receivedAmount: amountToJson(payment.receivedAmount),
     ...(payment.metadata ? { metadata: payment.metadata } : {}),
+    // The operator's decision on a payment that waited for one (Rafiki's card flow), as Rafiki's events carry it.
+    ...(payment.approvedAt ? { approvedAt: payment.approvedAt.toISOString() } : {}),
+    ...(payment.cancelledAt ? { cancelledAt: payment.cancelledAt.toISOString() } : {}),
     expiresAt: payment.expiresAt.toISOString(),
     createdAt: payment.createdAt.toISOString(),
     updatedAt: payment.updatedAt.toISOString(),

@@ -39,7 +39,7 @@ export function createAccountingTransferListing(
   return async (id, limit) => {
     // Accounts are named as operators know them: a peer's has the peer's id; an asset's liquidity account goes by the
     // asset's id; a wallet address's and an outgoing payment's by their owner's; any other by its own id.
-    const ownedKinds = [walletAddressAccount, 'outgoing_payment', 'incoming_payment'];
+    const ownedKinds = [walletAddressAccount, 'outgoing_payment'];
     const found = await knex.raw(
       `SELECT id FROM ledger_accounts
         WHERE id = CAST(:id AS uuid) OR (kind = 'liquidity' AND asset_id = CAST(:id AS uuid))

@@ -31,6 +31,18 @@ describe('admin API in the running server', () => {
     };
   }
 
+  const usdAssetId = async () =>
+    (
+      (await graphql('{ assetByCodeAndScale(code: "USD", scale: 2) { id } }')).json.data
+        ?.assetByCodeAndScale as unknown as { id: string }
+    ).id;
+  /** A wallet address at `<OPEN_PAYMENTS_URL>/<path>` in the asset, made over the admin API. */
+  const createWalletAddress = (assetId: string, path: string) =>
+    graphql(
+      'mutation ($input: CreateWalletAddressInput!) { createWalletAddress(input: $input) { walletAddress { id address } } }',
+      { input: { assetId, address: `${sluice.publicUrls.openPayments}/${path}` } },
+    ).then((result) => result.json.data?.createWalletAddress.walletAddress as { id: string; address: string });
+
   it('refuses unsigned or wrongly signed requests', async () => {
     const unsigned = await fetch(`${sluice.urls.admin}/graphql`, {
       method: 'POST',
@@ -70,8 +82,7 @@ describe('admin API in the running server', () => {
   });
 
   it('credits a wallet address balance once per idempotency key and resolves its names', async () => {
-    const usd = await graphql('{ assetByCodeAndScale(code: "USD", scale: 2) { id } }');
-    const assetId = (usd.json.data?.assetByCodeAndScale as unknown as { id: string }).id;
+    const assetId = await usdAssetId();
     const created = await graphql(
       'mutation ($input: CreateWalletAddressInput!) { createWalletAddress(input: $input) { walletAddress { id ilpAddress } } }',
       { input: { assetId, address: `${sluice.publicUrls.openPayments}/funded` } },
@@ -100,15 +111,9 @@ describe('admin API in the running server', () => {
     expect(resolved.json.data?.resolveAddress).toEqual({ id: walletAddress.id });
   });
   it('quotes and pays between two wallet addresses, and reads the payment back', async () => {
-    const usd = await graphql('{ assetByCodeAndScale(code: "USD", scale: 2) { id } }');
-    const assetId = (usd.json.data?.assetByCodeAndScale as unknown as { id: string }).id;
-    const create = (path: string) =>
-      graphql(
-        'mutation ($input: CreateWalletAddressInput!) { createWalletAddress(input: $input) { walletAddress { id address } } }',
-        { input: { assetId, address: `${sluice.publicUrls.openPayments}/${path}` } },
-      ).then((result) => result.json.data?.createWalletAddress.walletAddress as { id: string; address: string });
-    const payer = await create('payer');
-    const payee = await create('payee');
+    const assetId = await usdAssetId();
+    const payer = await createWalletAddress(assetId, 'payer');
+    const payee = await createWalletAddress(assetId, 'payee');
     await graphql(
       'mutation ($input: DepositWalletAddressLiquidityInput!) { depositWalletAddressLiquidity(input: $input) { success } }',
       {
@@ -194,15 +199,9 @@ describe('admin API in the running server', () => {
   });
 
   it('pays an incoming payment with createOutgoingPaymentFromIncomingPayment, for what it expects when no debitAmount is given', async () => {
-    const usd = await graphql('{ assetByCodeAndScale(code: "USD", scale: 2) { id } }');
-    const assetId = (usd.json.data?.assetByCodeAndScale as unknown as { id: string }).id;
-    const create = (path: string) =>
-      graphql(
-        'mutation ($input: CreateWalletAddressInput!) { createWalletAddress(input: $input) { walletAddress { id } } }',
-        { input: { assetId, address: `${sluice.publicUrls.openPayments}/${path}` } },
-      ).then((result) => (result.json.data?.createWalletAddress.walletAddress as { id: string }).id);
-    const payer = await create('card-payer');
-    const merchant = await create('merchant');
+    const assetId = await usdAssetId();
+    const payer = (await createWalletAddress(assetId, 'card-payer')).id;
+    const merchant = (await createWalletAddress(assetId, 'merchant')).id;
     await graphql(
       'mutation ($input: DepositWalletAddressLiquidityInput!) { depositWalletAddressLiquidity(input: $input) { success } }',
       { input: { id: randomUUID(), walletAddressId: payer, amount: '5000', idempotencyKey: randomUUID() } },
@@ -301,13 +300,8 @@ describe('admin API in the running server', () => {
       input: { assetId, type: 'SENDING', fee: { fixed: '7', basisPoints: 0 } },
     });
     expect(fee.json.errors).toBeUndefined();
-    const create = (path: string) =>
-      graphql(
-        'mutation ($input: CreateWalletAddressInput!) { createWalletAddress(input: $input) { walletAddress { id address } } }',
-        { input: { assetId, address: `${sluice.publicUrls.openPayments}/${path}` } },
-      ).then((result) => result.json.data?.createWalletAddress.walletAddress as { id: string; address: string });
-    const payer = await create('fee-payer');
-    const payee = await create('fee-payee');
+    const payer = await createWalletAddress(assetId, 'fee-payer');
+    const payee = await createWalletAddress(assetId, 'fee-payee');
     await graphql(
       'mutation ($input: DepositWalletAddressLiquidityInput!) { depositWalletAddressLiquidity(input: $input) { success } }',
       { input: { id: randomUUID(), walletAddressId: payer.id, amount: '1000', idempotencyKey: randomUUID() } },

@@ -219,11 +219,12 @@ export function createQuoteService(deps: QuoteServiceDeps) {
           ? { numerator: 1n, denominator: 1n }
           : await probe(walletAddress, receiver.ilpAddress, receiver.sharedSecret);
         const fee = await currentFee;
-        const allowed = exact ? { numerator: 0n, denominator: 1n } : slippage;
-        const minRate: Ratio = {
-          numerator: rate.numerator * (allowed.denominator - allowed.numerator),
-          denominator: rate.denominator * allowed.denominator,
-        };
+        const minRate: Ratio = exact
+          ? rate
+          : {
+              numerator: rate.numerator * (slippage.denominator - slippage.numerator),
+              denominator: rate.denominator * slippage.denominator,
+            };
 
         let sendAmount: bigint;
         let receiveAmount: bigint;
